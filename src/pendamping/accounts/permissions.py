@@ -1,0 +1,32 @@
+"""What each role may do, as data. Services ask `can(actor, capability, area_code)`; selectors scope by it.
+
+Every role reads what lies in its areas; only the capabilities below allow a write or a restricted page.
+A pengamat holds no write capability at all.
+"""
+
+from .vocab import Role
+
+ALL_ROLES = frozenset(Role)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # read what lies in one's areas
+    "areas.view": ALL_ROLES,
+    # manage user accounts and their role assignments
+    "users.manage": frozenset({Role.ADMIN}),
+    # read the audit log
+    "audit.view": frozenset({Role.ADMIN}),
+}
+
+
+def roles_for(capability: str) -> frozenset[str]:
+    try:
+        return CAPABILITIES[capability]
+    except KeyError:
+        raise KeyError(f"unknown capability {capability!r}; add it to accounts.permissions.CAPABILITIES") from None
+
+
+def can(user, capability: str, area_code: str | None = None) -> bool:
+    """Whether the user holds a role with this capability; on an area covering `area_code` when it is given."""
+    from pendamping.core.scoping import user_covers
+
+    return user_covers(user, area_code, capability=capability)

@@ -1,0 +1,204 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pendamping.core.errors import NotAllowed
+from pendamping.core.forms import add_service_errors
+from pendamping.core.scoping import user_covers
+from pendamping.core.selectors import audit_events_for_object
+
+from . import services
+from .forms import (
+    AssignmentAddForm,
+    AssignmentEndForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    UserCreateForm,
+    UserFilterForm,
+    UserUpdateForm,
+)
+from .selectors import assignments_of, user_get, users_visible
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _require_manager(user) -> None:
+    if not user_covers(user, None, "users.manage"):
+        raise NotAllowed("users.manage")
+
+
+@require_GET
+def user_list(request):
+    _require_manager(request.user)
+    form = UserFilterForm(request.GET or None)
+    search = role = ""
+    if form.is_bound and form.is_valid():
+        search, role = form.cleaned_data["q"].strip(), form.cleaned_data["role"]
+    users = users_visible(actor=request.user, search=search, role=role)
+    page = Paginator(users, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_manager(request.user)
+    form = UserCreateForm(request.POST or None, initial={"area_code": request.GET.get("area", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                role=data["role"],
+                area_code=data["area_code"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, _rename(error, {"password": "password1"}))
+        else:
+            messages.success(request, _("Account %(name)s was created.") % {"name": user.username})
+            return redirect("accounts:user-detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "picked": form["area_code"].value() or ""})
+
+
+def _rename(error, names: dict[str, str]):
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
+    return error
+
+
+@require_GET
+def user_detail(request, pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": user,
+            "assignments": assignments_of(user=user),
+            "events": audit_events_for_object(actor=request.user, object_type="accounts.user", object_id=str(user.pk))[
+                :20
+            ],
+            "assign_form": AssignmentAddForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_update(request, pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    initial = {"full_name": user.full_name, "phone": user.phone, "email": user.email, "is_active": user.is_active}
+    form = UserUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes were saved."))
+            return redirect("accounts:user-detail", pk=user.pk)
+    return render(request, "accounts/user_update.html", {"form": form, "account": user})
+
+
+@require_http_methods(["GET", "POST"])
+def user_password_set(request, pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_password_set(
+                actor=request.user, user=user, password=form.cleaned_data["password1"], reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, _rename(error, {"password": "password1"}))
+        else:
+            messages.success(request, _("The new password was set. Tell it to %(name)s in person.") % {"name": user})
+            return redirect("accounts:user-detail", pk=user.pk)
+    return render(request, "accounts/user_password_set.html", {"form": form, "account": user})
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_add(request, pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    form = AssignmentAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_assignment_add(actor=request.user, user=user, **form.cleaned_data)
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The role was assigned."))
+            return redirect("accounts:user-detail", pk=user.pk)
+    return render(
+        request,
+        "accounts/assignment_form.html",
+        {"form": form, "account": user, "picked": form["area_code"].value() or ""},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assignment_end(request, pk: int, assignment_pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    assignment = get_object_or_404(user.role_assignments.select_related("area"), pk=assignment_pk)
+    form = AssignmentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_assignment_end(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The assignment was ended."))
+            return redirect("accounts:user-detail", pk=user.pk)
+    return render(
+        request, "accounts/assignment_end.html", {"form": form, "account": user, "assignment": assignment}
+    )
+
+
+@require_GET
+def profile(request):
+    return render(
+        request,
+        "accounts/profile.html",
+        {"assignments": request.user.role_assignments.active().select_related("area")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -1,0 +1,10 @@
+"""The main navigation as data: (url name, label, capability needed or None). Apps add their entries here."""
+
+from django.utils.translation import gettext_lazy as _
+
+NAVIGATION = [
+    ("core:home", _("Home"), None),
+    ("areas:area-list", _("Areas"), "areas.view"),
+    ("accounts:user-list", _("Users"), "users.manage"),
+    ("core:audit-list", _("Audit log"), "audit.view"),
+]

@@ -1,0 +1,74 @@
+"""Reads of the core app: the audit log and the home page summary, limited to the actor's areas."""
+
+import datetime
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from pendamping.areas.selectors import area_level_counts, my_areas, subtree_q
+
+from .models import AuditEvent
+from .scoping import scoped
+
+
+def audit_events(
+    *,
+    actor,
+    actor_username: str = "",
+    action: str = "",
+    object_type: str = "",
+    area: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events in the areas where the actor may read the audit log. Events with no area are the superuser's."""
+    events = scoped(AuditEvent.objects.all(), actor, "area_code", "audit.view")
+    if actor_username:
+        events = events.filter(actor_username__iexact=actor_username)
+    if action:
+        events = events.filter(action__startswith=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if area:
+        events = events.filter(subtree_q(area, "area_code"))
+    tz = timezone.get_current_timezone()
+    if date_from:
+        events = events.filter(at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz))
+    if date_to:
+        events = events.filter(at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz))
+    return events
+
+
+def audit_actions(*, actor) -> list[str]:
+    return list(
+        scoped(AuditEvent.objects.all(), actor, "area_code", "audit.view")
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+
+
+def audit_events_for_object(*, actor, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
+    return audit_events(actor=actor, object_type=object_type).filter(object_id=object_id)
+
+
+def home_summary(*, actor) -> list[dict]:
+    """For each of the user's areas: the area, what lies under it and the workers who serve it."""
+    from pendamping.accounts.models import RoleAssignment
+
+    summary = []
+    for area in my_areas(actor=actor):
+        workers = (
+            RoleAssignment.objects.active()
+            .filter(subtree_q(area.code, "area_id"), user__is_active=True)
+            .values("role")
+            .annotate(n=Count("user", distinct=True))
+        )
+        summary.append(
+            {
+                "area": area,
+                "levels": area_level_counts(area.code),
+                "workers": {row["role"]: row["n"] for row in workers},
+            }
+        )
+    return summary
