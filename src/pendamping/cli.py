@@ -1,7 +1,7 @@
 """The `pendamping` command: Django's manage.py, with dashes allowed in command names.
 
-    pendamping load-areas      is   python manage.py load_areas
-    pendamping import-registry is   python manage.py import_registry
+pendamping load-areas      is   python manage.py load_areas
+pendamping import-registry is   python manage.py import_registry
 """
 
 import os

@@ -7,6 +7,9 @@ DEBUG          1/true to turn on Django's debug pages (never in production)
 HTTPS          1/true when served behind HTTPS: secure cookies, HSTS, redirect to https
 VAR_DIR        where the embedded database, the secret key and uploads live (default ./var)
 SESSION_IDLE_MINUTES  a session ends after this many minutes without a request (default 60)
+CSRF_TRUSTED_ORIGINS  comma separated origins (https://pendamping.example.go.id) when behind a proxy
+LOG_LEVEL      default WARNING
+TEST_SQLITE_NAME  a file for the SQLite test database (default: in memory)
 """
 
 import os
@@ -31,21 +34,25 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
+def secret_key(var_dir: Path) -> str:
+    """SECRET_KEY from the environment, else the key kept in var/secret_key, made on first run (never committed)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    path = VAR_DIR / "secret_key"
+    path = var_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (a second gunicorn worker) made it first
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = secret_key(VAR_DIR)
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 HTTPS = env_bool("HTTPS")
@@ -124,7 +131,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "full_name", "email"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -172,6 +182,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -50,7 +50,7 @@ class RoleAssignment(models.Model):
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["user__username", "area_id", "role"]
+        ordering = ["user__username", "area", "role"]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from pendamping.areas.selectors import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 
 from .models import RoleAssignment, User
@@ -9,7 +10,7 @@ from .models import RoleAssignment, User
 
 def users_visible(*, actor, search: str = "", role: str = "", area_code: str = "") -> QuerySet[User]:
     """Users with an assignment (current or past) in the areas where the actor manages users."""
-    ids = scoped(RoleAssignment.objects.all(), actor, "area_id", "users.manage").values("user_id")
+    ids = scoped(RoleAssignment.objects.all(), actor, "area__code", "users.manage").values("user_id")
     users = User.objects.filter(pk__in=ids)
     if search:
         users = users.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
@@ -17,7 +18,7 @@ def users_visible(*, actor, search: str = "", role: str = "", area_code: str = "
         users = users.filter(role_assignments__role=role, role_assignments__ended_at__isnull=True)
     if area_code:
         users = users.filter(
-            Q(role_assignments__area_id=area_code) | Q(role_assignments__area_id__startswith=area_code + "."),
+            subtree_q(area_code, "role_assignments__area__code"),
             role_assignments__ended_at__isnull=True,
         )
     return (
@@ -34,7 +35,7 @@ def users_visible(*, actor, search: str = "", role: str = "", area_code: str = "
 
 
 def user_get(*, actor, pk) -> User:
-    return get_in_scope_or_404(User.objects.all(), actor, "role_assignments__area_id", "users.manage", pk=pk)
+    return get_in_scope_or_404(User.objects.all(), actor, "role_assignments__area__code", "users.manage", pk=pk)
 
 
 def assignments_of(*, user: User) -> QuerySet[RoleAssignment]:
@@ -43,3 +44,16 @@ def assignments_of(*, user: User) -> QuerySet[RoleAssignment]:
 
 def my_assignments(*, actor) -> QuerySet[RoleAssignment]:
     return actor.role_assignments.active().select_related("area")
+
+
+def login_locked(*, user: User) -> bool:
+    """Whether the username is locked out by failed log-in tries right now."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    return AccessAttempt.objects.filter(
+        username=user.username,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).exists()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("pengguna/<int:pk>/", views.user_detail, name="user-detail"),
     path("pengguna/<int:pk>/ubah/", views.user_update, name="user-update"),
     path("pengguna/<int:pk>/kata-sandi/", views.user_password_set, name="user-password-set"),
+    path("pengguna/<int:pk>/buka-kunci/", views.user_unlock, name="user-unlock"),
     path("pengguna/<int:pk>/peran/", views.assignment_add, name="assignment-add"),
     path("pengguna/<int:pk>/peran/<int:assignment_pk>/akhiri/", views.assignment_end, name="assignment-end"),
 ]

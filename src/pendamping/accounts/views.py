@@ -26,7 +26,7 @@ from .forms import (
     UserFilterForm,
     UserUpdateForm,
 )
-from .selectors import assignments_of, user_get, users_visible
+from .selectors import assignments_of, login_locked, user_get, users_visible
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -97,7 +97,7 @@ def user_detail(request, pk: int):
             "events": audit_events_for_object(actor=request.user, object_type="accounts.user", object_id=str(user.pk))[
                 :20
             ],
-            "assign_form": AssignmentAddForm(),
+            "locked": login_locked(user=user),
         },
     )
 
@@ -127,7 +127,10 @@ def user_password_set(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.user_password_set(
-                actor=request.user, user=user, password=form.cleaned_data["password1"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                user=user,
+                password=form.cleaned_data["password1"],
+                reason=form.cleaned_data["reason"],
             )
         except (ValidationError, NotAllowed) as error:
             add_service_errors(form, _rename(error, {"password": "password1"}))
@@ -171,9 +174,16 @@ def assignment_end(request, pk: int, assignment_pk: int):
         else:
             messages.success(request, _("The assignment was ended."))
             return redirect("accounts:user-detail", pk=user.pk)
-    return render(
-        request, "accounts/assignment_end.html", {"form": form, "account": user, "assignment": assignment}
-    )
+    return render(request, "accounts/assignment_end.html", {"form": form, "account": user, "assignment": assignment})
+
+
+@require_http_methods(["POST"])
+def user_unlock(request, pk: int):
+    _require_manager(request.user)
+    user = user_get(actor=request.user, pk=pk)
+    services.user_unlock(actor=request.user, user=user)
+    messages.success(request, _("%(name)s can log in again.") % {"name": user.username})
+    return redirect("accounts:user-detail", pk=user.pk)
 
 
 @require_GET

@@ -51,9 +51,7 @@ def picker_options(*, actor, parent_code: str | None) -> list[Area]:
     """The choices of the area picker under a parent (provinces when none): the areas inside the user's scope,
     and the areas above it that lead there (a TKSK's picker shows only the path to their kecamatan)."""
     codes = scope_codes(actor, "areas.view")
-    areas = Area.objects.filter(parent_id=parent_code) if parent_code else Area.objects.filter(
-        level=AreaLevel.PROVINSI
-    )
+    areas = Area.objects.filter(parent_id=parent_code) if parent_code else Area.objects.filter(level=AreaLevel.PROVINSI)
     if codes is None:
         return list(areas)
     prefixes = set()

@@ -64,7 +64,5 @@ def picker_context(*, actor, field: str, picked: str) -> dict:
             break
         parent = chosen
     value = next((item["chosen"] for item in reversed(levels) if item["chosen"]), "")
-    chosen_area = next(
-        (area for item in levels for area in item["options"] if area.code == value), None
-    )
+    chosen_area = next((area for item in levels for area in item["options"] if area.code == value), None)
     return {"field": field, "levels": levels, "value": value, "chosen_area": chosen_area}

@@ -15,6 +15,6 @@ def shell(request):
     for url_name, label, capability in NAVIGATION:
         if capability is None or user_covers(user, None, capability):
             namespace = url_name.split(":")[0]
-            active = current_view == url_name or (url_name != "core:home" and current == namespace)
+            active = current_view == url_name or (namespace != "core" and current == namespace)
             items.append({"url": reverse(url_name), "label": label, "active": active})
     return {"nav_items": items}

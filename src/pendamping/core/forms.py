@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.areas.vocab import is_valid_code

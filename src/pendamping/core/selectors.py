@@ -35,7 +35,9 @@ def audit_events(
     if date_from:
         events = events.filter(at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz))
     if date_to:
-        events = events.filter(at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz))
+        events = events.filter(
+            at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz)
+        )
     return events
 
 
@@ -60,7 +62,7 @@ def home_summary(*, actor) -> list[dict]:
     for area in my_areas(actor=actor):
         workers = (
             RoleAssignment.objects.active()
-            .filter(subtree_q(area.code, "area_id"), user__is_active=True)
+            .filter(subtree_q(area.code, "area__code"), user__is_active=True)
             .values("role")
             .annotate(n=Count("user", distinct=True))
         )

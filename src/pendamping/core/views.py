@@ -44,7 +44,9 @@ def audit_list(request):
     events = audit_events(actor=request.user, **filters)
     if form.errors:
         events = events.none()
-    page = Paginator(events, settings.PENDAMPING["AUDIT_PAGE_SIZE"], allow_empty_first_page=True).get_page(request.GET.get("page"))
+    page = Paginator(events, settings.PENDAMPING["AUDIT_PAGE_SIZE"], allow_empty_first_page=True).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Load or refresh all of Indonesia's areas (kode wilayah) from the CSV files shipped in the package."
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", help="a folder holding provinces.csv, regencies.csv, districts.csv, villages.csv")
+        parser.add_argument(
+            "--source", help="a folder holding provinces.csv, regencies.csv, districts.csv, villages.csv"
+        )
 
     def handle(self, *args, source=None, **options):
         started = time.monotonic()

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if not Area.objects.filter(code="32.02.19").exists():
             raise CommandError("Data wilayah belum dimuat: jalankan dulu `pendamping load-areas`.")
         actor = system_actor()
-        rng = random.Random(DEMO_SEED)
+        rng = random.Random(DEMO_SEED)  # noqa: S311 -- deterministic demo data, not a secret
         done = []
         for path in DEMO_BUILDERS:
             done += import_string(path)(actor=actor, rng=rng)
