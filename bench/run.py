@@ -5,7 +5,6 @@
    targets: a first load under 100 KB over the wire (gzip, as WhiteNoise serves collected files), a partial under 20 KB.
 """
 
-import gzip
 import os
 import subprocess
 import sys
