@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pendamping.core",
     "pendamping.areas",
     "pendamping.accounts",
+    "pendamping.registry",
 ]
 
 MIDDLEWARE = [

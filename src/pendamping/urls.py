@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pendamping.core.urls")),
     path("akun/", include("pendamping.accounts.urls")),
     path("wilayah/", include("pendamping.areas.urls")),
+    path("registri/", include("pendamping.registry.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "users.manage": frozenset({Role.ADMIN}),
     # read the audit log
     "audit.view": frozenset({Role.ADMIN}),
+    # registry of households and people
+    "registry.view": ALL_ROLES,
+    "registry.edit": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "registry.import": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "registry.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "registry.merge": frozenset({Role.ADMIN, Role.TKSK}),
 }
 
 

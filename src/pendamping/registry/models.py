@@ -1,0 +1,171 @@
+"""Households (keluarga, by family card) and people (individu, by NIK), with their history and measures.
+
+A household's key is its own id, never its No. KK: the KK changes when a family moves, splits or loses its head,
+and every number it had is kept in KkHistory. A person's key is the NIK. Records are corrected, not destroyed:
+deletion is soft (deleted_at) and merges point the duplicate to the person kept.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .vocab import (
+    ChecklistKind,
+    Disability,
+    Education,
+    KkChangeReason,
+    MaritalStatus,
+    PkhStatus,
+    PovertyClass,
+    Ppks,
+    Relation,
+    Sex,
+)
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class Household(models.Model):
+    no_kk = models.CharField(_("No. KK"), max_length=16, db_index=True)
+    desa = models.ForeignKey(
+        "areas.Area", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="households"
+    )
+    dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    alamat = models.CharField(_("address"), max_length=200, blank=True)
+    id_dtks = models.CharField(_("ID DTKS"), max_length=50, blank=True, db_index=True)
+    desil = models.PositiveSmallIntegerField(_("desil DTSEN"), null=True, blank=True, db_index=True)
+    desil_period = models.CharField(_("desil period"), max_length=7, blank=True, help_text="2026-Q3")
+    padan_dukcapil = models.BooleanField(_("padan Dukcapil"), default=False)
+    pkh_status = models.CharField(_("PKH status"), max_length=30, choices=PkhStatus.choices, blank=True, db_index=True)
+    sembako = models.BooleanField(_("Sembako/BPNT"), default=False)
+    pbi_jk = models.BooleanField(_("PBI-JK"), default=False)
+    purnabina_kat = models.BooleanField(_("purnabina KAT"), default=False)
+    purnabina_lain = models.CharField(_("other purnabina program"), max_length=200, blank=True)
+    kube_aid_year = models.PositiveSmallIntegerField(_("earlier KUBE aid (year)"), null=True, blank=True)
+    monthly_income = models.BigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
+    basic_needs_cost = models.BigIntegerField(_("monthly basic needs cost (Rp)"), null=True, blank=True)
+    poverty_class = models.CharField(
+        _("poverty by need"), max_length=12, choices=PovertyClass.choices, blank=True, db_index=True
+    )
+    unmet_needs = models.JSONField(_("unmet basic needs"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.CharField(max_length=300, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["desa", "no_kk"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return f"KK {self.no_kk}"
+
+    @property
+    def had_kube_aid(self) -> bool:
+        return self.kube_aid_year is not None
+
+
+class KkHistory(models.Model):
+    """Every No. KK a household has had, with the dates and the reason of each change."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="kk_history")
+    no_kk = models.CharField(_("No. KK"), max_length=16, db_index=True)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=KkChangeReason.choices)
+
+    class Meta:
+        ordering = ["household", "valid_from", "id"]
+        verbose_name = _("No. KK history")
+        verbose_name_plural = _("No. KK history")
+
+    def __str__(self) -> str:
+        return f"{self.no_kk} ({self.valid_from} – {self.valid_to or ''})"
+
+
+class Person(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    name_normalized = models.CharField(max_length=150, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    relation = models.CharField(_("relation to the head"), max_length=20, choices=Relation.choices)
+    marital_status = models.CharField(_("marital status"), max_length=20, choices=MaritalStatus.choices, blank=True)
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    asn_tni_polri_pensiunan = models.BooleanField(_("ASN/TNI/Polri/pensiunan"), default=False)
+    disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.CharField(max_length=300, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "relation", "birth_date"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["name_normalized", "birth_date"], name="registry_person_dedup_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonPpks(models.Model):
+    """A PPKS category of a person, dated, with the source of its assessment. A person may have several."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ppks")
+    category = models.CharField(_("PPKS category"), max_length=2, choices=Ppks.choices, db_index=True)
+    assessed_on = models.DateField(_("assessed on"))
+    source = models.CharField(_("source"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField(_("no longer applies from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "category", "-assessed_on"]
+        verbose_name = _("PPKS category")
+        verbose_name_plural = _("PPKS categories")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.assessed_on})"
+
+
+class PovertyChecklist(models.Model):
+    """A dated checklist (Kepmensos 146 or BPS 14) filled for a household by an assessor."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="checklists")
+    kind = models.CharField(_("checklist"), max_length=20, choices=ChecklistKind.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    assessor_name = models.CharField(_("assessor"), max_length=150)
+    items = models.JSONField(_("criteria met"), default=list)
+    count = models.PositiveSmallIntegerField(_("criteria met"))
+    threshold = models.PositiveSmallIntegerField(_("threshold"))
+    is_poor = models.BooleanField(_("poor by this checklist"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "kind", "-assessed_on", "-id"]
+        verbose_name = _("poverty checklist")
+        verbose_name_plural = _("poverty checklists")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assessed_on}: {self.count}"

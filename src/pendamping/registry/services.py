@@ -1,0 +1,425 @@
+"""Every write to the registry. Each checks the actor, validates with `rules`, writes and audits.
+
+Households are scoped by their desa; a person by their household's desa. Concurrent edits are caught by the
+`version` of the record: a save that expected another version is refused with the fields that changed.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pendamping.areas.models import Area
+from pendamping.areas.vocab import AreaLevel
+from pendamping.core.audit import audit_record, changes_between, snapshot
+from pendamping.core.scoping import require
+
+from . import poverty, rules
+from .models import Household, KkHistory, Person, PersonPpks, PovertyChecklist
+from .nik import clean_number
+from .text import normalize_name
+from .vocab import KkChangeReason, Ppks
+
+HOUSEHOLD_FIELDS = [
+    "no_kk",
+    "desa",
+    "dusun",
+    "rt",
+    "rw",
+    "alamat",
+    "id_dtks",
+    "desil",
+    "desil_period",
+    "padan_dukcapil",
+    "pkh_status",
+    "sembako",
+    "pbi_jk",
+    "purnabina_kat",
+    "purnabina_lain",
+    "kube_aid_year",
+    "monthly_income",
+    "basic_needs_cost",
+    "poverty_class",
+    "unmet_needs",
+]
+HOUSEHOLD_INPUT = [f for f in HOUSEHOLD_FIELDS if f not in ("desa", "poverty_class")] + ["desa_code"]
+PERSON_FIELDS = [
+    "nik",
+    "household",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relation",
+    "marital_status",
+    "education",
+    "occupation",
+    "asn_tni_polri_pensiunan",
+    "disability",
+    "phone",
+]
+PERSON_INPUT = [f for f in PERSON_FIELDS if f != "household"]
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record since this form was opened: nothing is overwritten."""
+
+    def __init__(self):
+        super().__init__(
+            _("Someone else saved this record while you were editing it. Reload it, check, and save again."),
+            code="stale",
+        )
+
+
+def desa_known(code: str) -> bool:
+    return Area.objects.filter(code=code, level=AreaLevel.DESA).exists()
+
+
+def kecamatan_known(code: str) -> bool:
+    return Area.objects.filter(code=code, level=AreaLevel.KECAMATAN).exists()
+
+
+def _raise(problems) -> None:
+    if problems:
+        errors: dict[str, list[ValidationError]] = {}
+        for field, problem in problems:
+            errors.setdefault(field, []).append(ValidationError(problem.message, code=problem.code))
+        raise ValidationError(errors)
+
+
+def _clean_household_values(values: dict) -> dict:
+    values = dict(values)
+    values["no_kk"] = clean_number(values.get("no_kk"))
+    for name in ("rt", "rw"):
+        value = (values.get(name) or "").strip()
+        values[name] = value.zfill(3) if value.isdigit() else value
+    for name in ("dusun", "alamat", "id_dtks", "desil_period", "purnabina_lain", "pkh_status"):
+        values[name] = (values.get(name) or "").strip()
+    values["unmet_needs"] = sorted(set(values.get("unmet_needs") or []))
+    return values
+
+
+def _apply_household(household: Household, values: dict) -> None:
+    for name in HOUSEHOLD_INPUT:
+        if name == "desa_code":
+            household.desa_id = values["desa_code"]
+        elif name in values:
+            setattr(household, name, values[name])
+    household.poverty_class = poverty.classify_by_need(
+        household.monthly_income, household.basic_needs_cost
+    ).poverty_class
+
+
+@transaction.atomic
+def household_create(*, actor, reason: str = "", kk_since: datetime.date | None = None, **values: Any) -> Household:
+    """Register a family card. `values` are the HOUSEHOLD_INPUT fields (desa_code for the desa)."""
+    unknown = set(values) - set(HOUSEHOLD_INPUT)
+    if unknown:
+        raise TypeError(f"unknown household fields: {sorted(unknown)}")
+    values = _clean_household_values(values)
+    _raise(rules.household_problems(values, desa_known=desa_known))
+    require(actor, "registry.edit", values["desa_code"])
+    if Household.objects.live().filter(no_kk=values["no_kk"]).exists():
+        raise ValidationError(
+            {
+                "no_kk": ValidationError(
+                    _("No. KK %(kk)s is already registered.") % {"kk": values["no_kk"]}, code="kk_ganda"
+                )
+            }
+        )
+    household = Household()
+    _apply_household(household, values)
+    household.save()
+    KkHistory.objects.create(
+        household=household,
+        no_kk=household.no_kk,
+        valid_from=kk_since or timezone.localdate(),
+        reason=KkChangeReason.PERTAMA,
+    )
+    audit_record(
+        actor=actor,
+        action="household.create",
+        obj=household,
+        area_code=household.desa_id,
+        changes=changes_between({}, snapshot(household, HOUSEHOLD_FIELDS)),
+        reason=reason,
+    )
+    return household
+
+
+def _check_version(record, expected_version: int | None) -> None:
+    if expected_version is not None and record.version != expected_version:
+        raise StaleEdit()
+
+
+@transaction.atomic
+def household_update(
+    *, actor, household: Household, expected_version: int | None = None, reason: str = "", **values: Any
+) -> Household:
+    """Change a household's fields (not its No. KK: that is household_kk_change, which keeps the history)."""
+    unknown = set(values) - (set(HOUSEHOLD_INPUT) - {"no_kk"})
+    if unknown:
+        raise TypeError(f"unknown household fields: {sorted(unknown)}")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require(actor, "registry.edit", household.desa_id)
+    _check_version(household, expected_version)
+    current = {name: getattr(household, name) for name in HOUSEHOLD_INPUT if name != "desa_code"}
+    current["desa_code"] = household.desa_id
+    merged = _clean_household_values({**current, **values})
+    _raise(rules.household_problems(merged, desa_known=desa_known))
+    if merged["desa_code"] != household.desa_id:
+        require(actor, "registry.edit", merged["desa_code"])
+    before = snapshot(household, HOUSEHOLD_FIELDS)
+    _apply_household(household, merged)
+    changes = changes_between(before, snapshot(household, HOUSEHOLD_FIELDS))
+    if changes:
+        household.version = F("version") + 1
+        household.save()
+        household.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="household.update",
+            obj=household,
+            area_code=household.desa_id,
+            changes=changes,
+            reason=reason,
+        )
+    return household
+
+
+@transaction.atomic
+def household_kk_change(
+    *, actor, household: Household, no_kk: str, change_reason: str, changed_on: datetime.date, reason: str = ""
+) -> Household:
+    """A new family card for the same household: the old number is kept in the history, never lost."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require(actor, "registry.edit", household.desa_id)
+    if change_reason not in KkChangeReason.values or change_reason == KkChangeReason.PERTAMA:
+        raise ValidationError({"change_reason": _("Choose why the No. KK changed.")})
+    check = rules.nik_rules.check_kk(no_kk)
+    _raise([("no_kk", p) for p in check.errors])
+    no_kk = check.value
+    if no_kk == household.no_kk:
+        raise ValidationError({"no_kk": _("This is already the household's No. KK.")})
+    if Household.objects.live().filter(no_kk=no_kk).exclude(pk=household.pk).exists():
+        raise ValidationError({"no_kk": _("No. KK %(kk)s is already registered.") % {"kk": no_kk}})
+    KkHistory.objects.filter(household=household, valid_to__isnull=True).update(valid_to=changed_on)
+    KkHistory.objects.create(household=household, no_kk=no_kk, valid_from=changed_on, reason=change_reason)
+    old = household.no_kk
+    household.no_kk = no_kk
+    household.version = F("version") + 1
+    household.save()
+    household.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="household.kk_change",
+        obj=household,
+        area_code=household.desa_id,
+        changes={
+            "no_kk": {"before": old, "after": no_kk},
+            "kk_change_reason": {"before": None, "after": change_reason},
+        },
+        reason=reason,
+    )
+    return household
+
+
+def _clean_person_values(values: dict) -> dict:
+    values = dict(values)
+    values["nik"] = clean_number(values.get("nik"))
+    for name in ("name", "birth_place", "occupation", "phone", "marital_status", "education", "disability"):
+        values[name] = (
+            " ".join((values.get(name) or "").split()) if name == "name" else (values.get(name) or "").strip()
+        )
+    return values
+
+
+def _person_validate(values: dict) -> list:
+    errors, warnings = rules.person_problems(values, kecamatan_known=kecamatan_known, today=timezone.localdate())
+    _raise(errors)
+    return warnings
+
+
+@transaction.atomic
+def person_add(*, actor, household: Household, reason: str = "", **values: Any) -> Person:
+    """Add a person to a household. Returns the person; NIK warnings (unknown prefix) are in person.warnings."""
+    unknown = set(values) - set(PERSON_INPUT)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    require(actor, "registry.edit", household.desa_id)
+    values = _clean_person_values(values)
+    warnings = _person_validate(values)
+    existing = Person.objects.filter(nik=values["nik"]).select_related("household").first()
+    if existing is not None:
+        raise ValidationError(
+            {"nik": ValidationError(_("NIK %(nik)s is already registered.") % {"nik": values["nik"]}, code="nik_ganda")}
+        )
+    person = Person(household=household, **values)
+    person.name_normalized = normalize_name(person.name)
+    person.save()
+    audit_record(
+        actor=actor,
+        action="person.create",
+        obj=person,
+        area_code=household.desa_id,
+        changes=changes_between({}, snapshot(person, PERSON_FIELDS)),
+        reason=reason,
+    )
+    person.warnings = [problem.message for _field, problem in warnings]
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor, person: Person, expected_version: int | None = None, reason: str = "", **values: Any
+) -> Person:
+    unknown = set(values) - set(PERSON_INPUT)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    require(actor, "registry.edit", person.household.desa_id)
+    _check_version(person, expected_version)
+    merged = _clean_person_values({**{name: getattr(person, name) for name in PERSON_INPUT}, **values})
+    warnings = _person_validate(merged)
+    if merged["nik"] != person.nik and Person.objects.filter(nik=merged["nik"]).exists():
+        raise ValidationError({"nik": _("NIK %(nik)s is already registered.") % {"nik": merged["nik"]}})
+    before = snapshot(person, PERSON_FIELDS)
+    for name in PERSON_INPUT:
+        setattr(person, name, merged[name])
+    person.name_normalized = normalize_name(person.name)
+    changes = changes_between(before, snapshot(person, PERSON_FIELDS))
+    if changes:
+        person.version = F("version") + 1
+        person.save()
+        person.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action="person.update",
+            obj=person,
+            area_code=person.household.desa_id,
+            changes=changes,
+            reason=reason,
+        )
+    person.warnings = [problem.message for _field, problem in warnings]
+    return person
+
+
+@transaction.atomic
+def person_move(*, actor, person: Person, household: Household, relation: str, reason: str) -> Person:
+    """A person joins another family card (marriage, pisah KK). Both desa must lie in the actor's areas."""
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    require(actor, "registry.edit", person.household.desa_id)
+    require(actor, "registry.edit", household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the move.")})
+    before = snapshot(person, ["household", "relation"])
+    person.household, person.relation = household, relation
+    _person_validate({name: getattr(person, name) for name in PERSON_INPUT})
+    person.version = F("version") + 1
+    person.save()
+    person.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.move",
+        obj=person,
+        area_code=household.desa_id,
+        changes=changes_between(before, snapshot(person, ["household", "relation"])),
+        reason=reason.strip(),
+    )
+    return person
+
+
+@transaction.atomic
+def person_ppks_add(
+    *, actor, person: Person, category: str, assessed_on: datetime.date, source: str, reason: str = ""
+) -> PersonPpks:
+    require(actor, "registry.edit", person.household.desa_id)
+    if category not in Ppks.values:
+        raise ValidationError({"category": _("Unknown PPKS category %(code)s.") % {"code": category}})
+    if not (source or "").strip():
+        raise ValidationError({"source": _("Say where this assessment comes from.")})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The assessment date is in the future.")})
+    ppks = PersonPpks.objects.create(
+        person=person, category=category, assessed_on=assessed_on, source=source.strip(), recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="person.ppks_add",
+        obj=person,
+        area_code=person.household.desa_id,
+        changes={"ppks": {"before": None, "after": f"{category} {assessed_on.isoformat()} ({source.strip()})"}},
+        reason=reason,
+    )
+    return ppks
+
+
+@transaction.atomic
+def checklist_record(
+    *,
+    actor,
+    household: Household,
+    kind: str,
+    items: list[str],
+    assessed_on: datetime.date,
+    assessor_name: str = "",
+    notes: str = "",
+) -> PovertyChecklist:
+    """Record a dated Kepmensos 146 or BPS 14 checklist; the count and the result follow from the items."""
+    require(actor, "registry.edit", household.desa_id)
+    from .vocab import CHECKLIST_ITEMS, ChecklistKind
+
+    if kind not in ChecklistKind.values:
+        raise ValidationError({"kind": _("Unknown checklist %(kind)s.") % {"kind": kind}})
+    allowed = set(CHECKLIST_ITEMS[ChecklistKind(kind)].values)
+    unknown = sorted(set(items) - allowed)
+    if unknown:
+        raise ValidationError({"items": _("Unknown criteria: %(items)s.") % {"items": ", ".join(unknown)}})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The assessment date is in the future.")})
+    result = poverty.checklist_result(kind, items)
+    checklist = PovertyChecklist.objects.create(
+        household=household,
+        kind=kind,
+        assessed_on=assessed_on,
+        assessor=actor if getattr(actor, "pk", None) else None,
+        assessor_name=(assessor_name or "").strip() or actor.get_full_name(),
+        items=sorted(set(items)),
+        count=result.count,
+        threshold=result.threshold,
+        is_poor=result.is_poor,
+        notes=notes,
+    )
+    audit_record(
+        actor=actor,
+        action="household.checklist",
+        obj=household,
+        area_code=household.desa_id,
+        changes={kind: {"before": None, "after": f"{result.count}/{result.total} ({assessed_on.isoformat()})"}},
+    )
+    return checklist
+
+
+@transaction.atomic
+def household_delete(*, actor, household: Household, reason: str) -> Household:
+    """Soft delete: the household and its members leave the lists but stay in the database and the audit log."""
+    require(actor, "registry.edit", household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for removing this household.")})
+    now = timezone.now()
+    household.deleted_at, household.deleted_reason = now, reason.strip()
+    household.save(update_fields=["deleted_at", "deleted_reason"])
+    household.members.filter(deleted_at__isnull=True).update(deleted_at=now, deleted_reason=reason.strip())
+    audit_record(
+        actor=actor,
+        action="household.delete",
+        obj=household,
+        area_code=household.desa_id,
+        changes={"deleted_at": {"before": None, "after": now}},
+        reason=reason.strip(),
+    )
+    return household
