@@ -39,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	$(BIN)/python -m pendamping.core.i18n compile
+	$(BIN)/python -m pendamping.core.i18n update
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

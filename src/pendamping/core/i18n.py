@@ -1,5 +1,7 @@
 """Translations: compile the .po catalogues to .mo with polib (no GNU gettext needed) and check them.
 
+    python -m pendamping.core.i18n update    extract strings (needs GNU gettext), fill the Indonesian labels of
+                                             the fixed lists (vocab.py), compile; then translate what is left
     python -m pendamping.core.i18n compile   (make messages)
     python -m pendamping.core.i18n check     prints every problem, exits 1 if there is one
 
@@ -27,6 +29,59 @@ def compile_all() -> list[Path]:
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         written.append(mo_path)
     return written
+
+
+def vocab_labels() -> set[str]:
+    """The labels of every fixed list (TextChoices in the apps' vocab.py): written in Bahasa Indonesia already."""
+    import importlib
+    import pkgutil
+
+    from django.db import models
+    from django.utils import translation
+
+    import pendamping
+
+    labels = set()
+    for module_info in pkgutil.iter_modules(pendamping.__path__):
+        try:
+            module = importlib.import_module(f"pendamping.{module_info.name}.vocab")
+        except ModuleNotFoundError:
+            continue
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, models.Choices) and value.__module__ == module.__name__:
+                with translation.override(None):  # the source strings, not their translations
+                    labels.update(str(label) for label in value.labels)
+    return labels
+
+
+def update() -> int:
+    """Extract, fill the vocab labels as their own Indonesian translation, compile; returns entries left to do."""
+    import os
+    import subprocess
+
+    import django
+    import polib
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pendamping.settings")
+    django.setup()
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "id", "--no-location", "--no-obsolete"]
+        + ["-i", "*/migrations/*"],
+        cwd=LOCALE_DIR.parent,
+        check=True,
+    )
+    labels = vocab_labels()
+    left = 0
+    for po_path in catalogues():
+        catalogue = polib.pofile(str(po_path))
+        for entry in catalogue:
+            if not entry.msgstr and not entry.msgid_plural and entry.msgid in labels:
+                entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags or (not entry.msgstr and not entry.msgid_plural):
+                left += 1
+        catalogue.save()
+    compile_all()
+    return left
 
 
 def problems() -> list[str]:
@@ -69,6 +124,10 @@ def problems() -> list[str]:
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
+    if command == "update":
+        left = update()
+        print(f"{left} entries still to translate")
+        return 0
     if command == "compile":
         for path in compile_all():
             print(f"compiled {path.relative_to(LOCALE_DIR.parent)}")
