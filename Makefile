@@ -4,7 +4,9 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH   := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-app-$(HASH)
+DEV    := $(VENV)/.installed-dev-$(HASH)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -16,9 +18,14 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-app-*
 	touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-dev-*
+	touch $(DEV)
 
 setup: $(STAMP)
 	$(BIN)/pendamping setup
@@ -26,22 +33,22 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/pendamping runserver $(HOST):$(PORT) --noreload
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: $(STAMP)
+messages: $(DEV)
 	$(BIN)/python -m pendamping.core.i18n update
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python bench/run.py
 
 clean:
