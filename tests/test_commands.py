@@ -15,7 +15,8 @@ from pendamping.settings import secret_key
 
 def test_demo_builds_the_workers_of_kabandungan_once(areas, capsys):
     call_command("demo")
-    assert "12 dibuat" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "akun tksk.kabandungan" in out and "akun fasilitator.cianaga" in out
     call_command("demo")
     assert "sudah lengkap" in capsys.readouterr().out
     assert set(User.objects.exclude(username="sistem").values_list("username", flat=True)) == {

@@ -207,4 +207,11 @@ LOGGING = {
 PENDAMPING = {
     "AUDIT_PAGE_SIZE": 50,
     "LIST_PAGE_SIZE": 25,
+    # poverty by need (seed 2.6): fakir below 50% of basic needs, miskin from 50% to 90% inclusive
+    "POVERTY_FAKIR_BELOW_PERCENT": 50,
+    "POVERTY_MISKIN_UP_TO_PERCENT": 90,
+    # a household meeting at least this many criteria counts as poor by the checklist. BPS: 9 of 14.
+    # Kepmensos 146/HUK/2013 names its 11 criteria without a count: 6 (a majority) until the Dinas Sosial sets one.
+    "BPS14_POOR_THRESHOLD": 9,
+    "KEPMENSOS146_POOR_THRESHOLD": 6,
 }

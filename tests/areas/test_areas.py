@@ -7,14 +7,13 @@ from pendamping.areas.models import Area
 from pendamping.areas.selectors import areas_under
 from pendamping.areas.services import AreaFileError, areas_load, default_source_dir
 from pendamping.areas.vocab import AreaLevel, covers, is_valid_code
-from pendamping.cli import main as pendamping_cli
 from pendamping.core.models import AuditEvent
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_load_areas_brings_every_area_of_indonesia_and_a_second_run_changes_nothing(system, capsys):
-    pendamping_cli(["pendamping", "load-areas"])
+    call_command("load_areas")
     assert "38 provinsi, 514 kabupaten/kota, 7285 kecamatan, 83762 desa/kelurahan" in capsys.readouterr().out
     counts = {level: Area.objects.filter(level=level).count() for level in AreaLevel.values}
     assert counts == {"provinsi": 38, "kabupaten": 514, "kecamatan": 7285, "desa": 83762}
@@ -116,3 +115,15 @@ def test_area_names_say_what_kind_of_area_it_is(areas):
     assert kota.kind_label == "Kota" and kota.display_name == "Kota Sukabumi"
     kelurahan = Area(code="32.72.01.1001", name="Cikole", level=AreaLevel.DESA)
     assert kelurahan.display_name == "Kelurahan Cikole"
+
+
+def test_the_pendamping_command_takes_dashed_names(monkeypatch):
+    import django.core.management
+
+    from pendamping.cli import main
+
+    seen = []
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", seen.append)
+    main(["/x/bin/pendamping", "load-areas", "--source", "some-dir"])
+    main(["/x/bin/pendamping", "--help"])
+    assert seen == [["pendamping", "load_areas", "--source", "some-dir"], ["pendamping", "--help"]]

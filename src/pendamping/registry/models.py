@@ -169,3 +169,107 @@ class PovertyChecklist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on}: {self.count}"
+
+
+class ImportStatus(models.TextChoices):
+    """Where a registry import run stands (kept here beside ImportRun; it may move to vocab.py)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportPhase(models.TextChoices):
+    WAITING = "waiting", _("Waiting for its turn")
+    CHECKING = "checking", _("Reading and checking rows")
+    MATCHING = "matching", _("Matching with the registry")
+    WRITING = "writing", _("Writing to the registry")
+    FINISHED = "finished", _("Finished")
+
+
+class ImportRun(models.Model):
+    """One import of a registry file (CSV or XLSX), by command or upload, recorded whatever its outcome.
+
+    The run and its rejections are written outside the data transaction, so a run that fails keeps its record while
+    the registry is left exactly as it was. `area_code` is the widest area the actor may import into (the common
+    ancestor of their areas for registry.import; blank for a superuser): runs are scoped by it and by the actor.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(_("imported by"), max_length=150)
+    area_code = models.CharField(_("area code"), max_length=13, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=10, default="web")  # web or command
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(max_length=255, blank=True)  # under MEDIA_ROOT/imports/, for uploads
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    file_size = models.BigIntegerField(_("file size (bytes)"), default=0)
+    file_format = models.CharField(_("format"), max_length=4)  # csv or xlsx
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    dry_run = models.BooleanField(_("dry run (nothing written)"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
+    )
+    phase = models.CharField(_("phase"), max_length=10, choices=ImportPhase.choices, default=ImportPhase.WAITING)
+    rows_expected = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_created = models.PositiveIntegerField(_("created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    households_created = models.PositiveIntegerField(_("households created"), default=0)
+    households_updated = models.PositiveIntegerField(_("households updated"), default=0)
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
+    messages = models.JSONField(_("messages"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def totals_add_up(self) -> bool:
+        return self.rows_read == self.rows_created + self.rows_updated + self.rows_unchanged + self.rows_rejected
+
+    @property
+    def percent(self) -> int | None:
+        if self.is_finished:
+            return 100
+        if not self.rows_expected:
+            return None
+        return min(99, self.rows_read * 100 // self.rows_expected)
+
+
+class ImportRejection(models.Model):
+    """A row an import did not take (or a warning on a row it took): row, column, stable code, message in Indonesian.
+
+    `row` is the row as a spreadsheet user sees it: the header is row 1, the first data row is row 2.
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejections")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=40, blank=True)
+    code = models.CharField(_("reason code"), max_length=40)
+    message = models.TextField(_("message"))
+    warning = models.BooleanField(_("warning only (row taken)"), default=False)
+
+    class Meta:
+        ordering = ["run", "row", "id"]
+        verbose_name = _("import rejection")
+        verbose_name_plural = _("import rejections")
+        indexes = [models.Index(fields=["run", "warning", "row"], name="registry_importrej_run_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.row} {self.column} {self.code}"

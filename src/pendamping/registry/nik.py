@@ -61,6 +61,7 @@ def clean_number(value) -> str:
     """A number as typed or as a spreadsheet keeps it: spaces, dots, dashes and a leading apostrophe removed."""
     text = "" if value is None else str(value).strip()
     text = text.lstrip("'")
+    text = re.sub(r"^(\d+)\.0+$", r"\1", text)  # a number cell of a spreadsheet read as 3202194101900001.0
     return re.sub(r"[\s.\-]", "", text)
 
 
@@ -80,7 +81,7 @@ def _age(born: datetime.date, today: datetime.date) -> int:
 def _shape_problem(raw, number: str, label: str, prefix: str) -> Problem | None:
     if not number:
         return Problem(f"{prefix}_kosong", f"{label} kosong")
-    if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", str(raw).strip()):
+    if re.fullmatch(r"\d+([.,]\d+)?[eE]\+?\d+", str(raw).strip()):
         return Problem(
             f"{prefix}_format_ilmiah",
             f"{label} {str(raw).strip()} tertulis sebagai angka ilmiah (digit terakhir hilang di spreadsheet); "
@@ -107,16 +108,20 @@ def parse_nik(raw, *, today: datetime.date | None = None) -> NikInfo | Problem:
         return Problem("nik_nomor_urut_tidak_sah", f"NIK {number}: nomor urut 0000 tidak sah (mulai dari 0001)")
     today = _today(today)
     readings = []
+    dates = 0
     for century in (2000, 1900):
         try:
             born = datetime.date(century + year, month, day)
         except ValueError:
-            return Problem(
-                "nik_tanggal_tidak_sah",
-                f"NIK {number}: bagian tanggal {number[6:12]} bukan tanggal yang sah",
-            )
+            continue  # 29 February of "00" is a date in 2000 but not in 1900
+        dates += 1
         if born <= today and _age(born, today) <= MAX_AGE:
             readings.append(born)
+    if not dates:
+        return Problem(
+            "nik_tanggal_tidak_sah",
+            f"NIK {number}: bagian tanggal {number[6:12]} bukan tanggal yang sah",
+        )
     if not readings:
         return Problem(
             "nik_umur_di_luar_rentang",

@@ -14,16 +14,9 @@ from pendamping.core.templatetags.pendamping import rupiah
 
 from .vocab import CHECKLIST_ITEMS, ChecklistKind, PovertyClass
 
-DEFAULTS = {
-    "POVERTY_FAKIR_BELOW_PERCENT": 50,
-    "POVERTY_MISKIN_UP_TO_PERCENT": 90,
-    "BPS14_POOR_THRESHOLD": 9,
-    "KEPMENSOS146_POOR_THRESHOLD": 6,
-}
-
 
 def policy(name: str) -> int:
-    return int(settings.PENDAMPING.get(name, DEFAULTS[name]))
+    return int(settings.PENDAMPING[name])
 
 
 @dataclass(frozen=True)
@@ -41,16 +34,32 @@ def classify_by_need(income: int | None, needs: int | None) -> NeedResult:
         return NeedResult(PovertyClass.BELUM_DINILAI, None, "Biaya kebutuhan dasar harus lebih dari nol.")
     fakir_below, miskin_up_to = policy("POVERTY_FAKIR_BELOW_PERCENT"), policy("POVERTY_MISKIN_UP_TO_PERCENT")
     percent = income * 100 / needs
-    said = f"Penghasilan {rupiah(income)} adalah {percent:.0f}% dari kebutuhan dasar {rupiah(needs)}"
+
+    def said(up: bool) -> str:
+        return (
+            f"Penghasilan {rupiah(income)} adalah {_percent_text(income * 100, needs, up)}% "
+            f"dari kebutuhan dasar {rupiah(needs)}"
+        )
+
     if income * 100 < needs * fakir_below:
-        return NeedResult(PovertyClass.FAKIR, percent, f"{said}: di bawah {fakir_below}%, maka fakir.")
+        return NeedResult(PovertyClass.FAKIR, percent, f"{said(False)}: di bawah {fakir_below}%, maka fakir.")
     if income * 100 <= needs * miskin_up_to:
         return NeedResult(
-            PovertyClass.MISKIN, percent, f"{said}: antara {fakir_below}% dan {miskin_up_to}%, maka miskin."
+            PovertyClass.MISKIN, percent, f"{said(False)}: antara {fakir_below}% dan {miskin_up_to}%, maka miskin."
         )
     return NeedResult(
-        PovertyClass.TIDAK_MISKIN, percent, f"{said}: di atas {miskin_up_to}%, tidak miskin menurut ukuran ini."
+        PovertyClass.TIDAK_MISKIN,
+        percent,
+        f"{said(True)}: di atas {miskin_up_to}%, tidak miskin menurut ukuran ini.",
     )
+
+
+def _percent_text(numerator: int, denominator: int, up: bool) -> str:
+    """numerator/denominator as a percentage with at most two decimals, Indonesian style (49,99). Cut towards the side
+    of the verdict (down below a border, up above it), so that 49,999% never reads "50%" beside "di bawah 50%"."""
+    hundredths = -((-numerator * 100) // denominator) if up else (numerator * 100) // denominator
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}" if part == 0 else f"{whole},{part:02d}".rstrip("0")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import datetime
 import re
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from . import nik as nik_rules
 from .nik import Problem
 from .vocab import BasicNeed, Disability, Education, MaritalStatus, PkhStatus, Relation, Sex
@@ -18,6 +20,13 @@ RT_RW = re.compile(r"^\d{1,3}$")
 MAX_RUPIAH = 10**12
 
 FieldProblem = tuple[str, Problem]
+
+# The values of each fixed list, read once: TextChoices.values builds a new list on every access, which made these
+# checks the slowest part of a large import.
+VALUES = {
+    choices: frozenset(choices.values)
+    for choices in (PkhStatus, BasicNeed, Sex, Relation, MaritalStatus, Education, Disability)
+}
 
 
 def household_problems(values: dict, *, desa_known: Callable[[str], bool]) -> list[FieldProblem]:
@@ -42,10 +51,10 @@ def household_problems(values: dict, *, desa_known: Callable[[str], bool]) -> li
             ("desil_period", Problem("periode_desil_tidak_sah", f"Periode desil {period!r} harus seperti 2026-Q3"))
         )
     pkh = values.get("pkh_status") or ""
-    if pkh not in PkhStatus.values:
+    if pkh not in VALUES[PkhStatus]:
         problems.append(("pkh_status", Problem("status_pkh_tidak_dikenal", f"Status PKH {pkh!r} tidak dikenal")))
     year = values.get("kube_aid_year")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     if year is not None and not (isinstance(year, int) and 1980 <= year <= this_year):
         problems.append(
             ("kube_aid_year", Problem("tahun_kube_tidak_sah", f"Tahun bantuan KUBE {year} harus 1980-{this_year}"))
@@ -54,7 +63,7 @@ def household_problems(values: dict, *, desa_known: Callable[[str], bool]) -> li
         amount = values.get(name)
         if amount is not None and not (isinstance(amount, int) and 0 <= amount < MAX_RUPIAH):
             problems.append((name, Problem("rupiah_tidak_sah", f"{label} {amount} harus Rupiah bulat, tidak negatif")))
-    unknown = [need for need in values.get("unmet_needs") or [] if need not in BasicNeed.values]
+    unknown = [need for need in values.get("unmet_needs") or [] if need not in VALUES[BasicNeed]]
     if unknown:
         problems.append(
             ("unmet_needs", Problem("kebutuhan_tidak_dikenal", f"Kebutuhan dasar tidak dikenal: {', '.join(unknown)}"))
@@ -67,14 +76,14 @@ def person_problems(
 ) -> tuple[list[FieldProblem], list[FieldProblem]]:
     """(errors, warnings) of a person's values."""
     errors: list[FieldProblem] = []
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     name = (values.get("name") or "").strip()
     if not name:
         errors.append(("name", Problem("nama_kosong", "Nama kosong")))
     elif len(name) > 150:
         errors.append(("name", Problem("nama_terlalu_panjang", f"Nama lebih dari 150 karakter ({len(name)})")))
     sex = values.get("sex") or ""
-    if sex not in Sex.values:
+    if sex not in VALUES[Sex]:
         errors.append(("sex", Problem("jenis_kelamin_tidak_sah", f"Jenis kelamin {sex!r} harus L atau P")))
         sex = ""
     birth_date = values.get("birth_date")
@@ -98,6 +107,6 @@ def person_problems(
     ):
         value = values.get(field) or ""
         required = field == "relation"
-        if (required and not value) or (value and value not in choices.values):
+        if (required and not value) or (value and value not in VALUES[choices]):
             errors.append((field, Problem(code, f"{label} {value!r} tidak dikenal")))
     return errors, warnings

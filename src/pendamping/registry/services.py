@@ -22,7 +22,7 @@ from . import poverty, rules
 from .models import Household, KkHistory, Person, PersonPpks, PovertyChecklist
 from .nik import clean_number
 from .text import normalize_name
-from .vocab import KkChangeReason, Ppks
+from .vocab import KkChangeReason, Ppks, Relation
 
 HOUSEHOLD_FIELDS = [
     "no_kk",
@@ -207,6 +207,19 @@ def household_kk_change(
         raise ValidationError({"no_kk": _("This is already the household's No. KK.")})
     if Household.objects.live().filter(no_kk=no_kk).exclude(pk=household.pk).exists():
         raise ValidationError({"no_kk": _("No. KK %(kk)s is already registered.") % {"kk": no_kk}})
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": ValidationError(_("The date is in the future."), code="future")})
+    current = KkHistory.objects.filter(household=household, valid_to__isnull=True).order_by("-valid_from").first()
+    if current is not None and changed_on < current.valid_from:
+        raise ValidationError(
+            {
+                "changed_on": ValidationError(
+                    _("The current No. KK is valid since %(date)s: the new one cannot start earlier.")
+                    % {"date": current.valid_from.strftime("%d-%m-%Y")},
+                    code="before_current",
+                )
+            }
+        )
     KkHistory.objects.filter(household=household, valid_to__isnull=True).update(valid_to=changed_on)
     KkHistory.objects.create(household=household, no_kk=no_kk, valid_from=changed_on, reason=change_reason)
     old = household.no_kk
@@ -253,8 +266,7 @@ def person_add(*, actor, household: Household, reason: str = "", **values: Any) 
     require(actor, "registry.edit", household.desa_id)
     values = _clean_person_values(values)
     warnings = _person_validate(values)
-    existing = Person.objects.filter(nik=values["nik"]).select_related("household").first()
-    if existing is not None:
+    if Person.objects.filter(nik=values["nik"]).exists():
         raise ValidationError(
             {"nik": ValidationError(_("NIK %(nik)s is already registered.") % {"nik": values["nik"]}, code="nik_ganda")}
         )
@@ -423,3 +435,133 @@ def household_delete(*, actor, household: Household, reason: str) -> Household:
         reason=reason.strip(),
     )
     return household
+
+
+@transaction.atomic
+def household_create_with_head(
+    *, actor, head: dict[str, Any], reason: str = "", kk_since: datetime.date | None = None, **values: Any
+) -> Household:
+    """Register a family card with its head as its first member, both or neither.
+
+    The household's fields and the head's (PERSON_INPUT less the relation, which is kepala keluarga) are checked
+    together, so that every mistake is shown at once; the head's errors are named head_<field>. Returns the household
+    with `head` and the head's NIK `warnings`.
+    """
+    unknown = set(head) - (set(PERSON_INPUT) - {"relation"})
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    head = {**head, "relation": Relation.KEPALA_KELUARGA}
+    if not (set(values) - set(HOUSEHOLD_INPUT)):
+        household_errors = rules.household_problems(_clean_household_values(values), desa_known=desa_known)
+        head_errors, _warnings = rules.person_problems(
+            _clean_person_values(head), kecamatan_known=kecamatan_known, today=timezone.localdate()
+        )
+        _raise(household_errors + [(f"head_{field}", problem) for field, problem in head_errors])
+    household = household_create(actor=actor, reason=reason, kk_since=kk_since, **values)
+    try:
+        person = person_add(actor=actor, household=household, reason=reason, **head)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError({f"head_{field}": errors for field, errors in error.error_dict.items()}) from error
+        raise
+    household.head = person
+    household.warnings = person.warnings
+    return household
+
+
+@transaction.atomic
+def person_delete(*, actor, person: Person, reason: str, expected_version: int | None = None) -> Person:
+    """Soft delete (died, moved away, entered by mistake): the person leaves the lists, the record and its history stay."""
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    require(actor, "registry.edit", person.household.desa_id)
+    _check_version(person, expected_version)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for removing this person."), code="required")}
+        )
+    if person.deleted_at is not None:
+        raise ValidationError(_("This person was already removed."), code="already_deleted")
+    now = timezone.now()
+    person.deleted_at, person.deleted_reason = now, reason.strip()[:300]
+    person.version = F("version") + 1
+    person.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
+    person.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.delete",
+        obj=person,
+        area_code=person.household.desa_id,
+        changes={"deleted_at": {"before": None, "after": now}},
+        reason=reason.strip(),
+    )
+    return person
+
+
+@transaction.atomic
+def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Two records of one person: the duplicate is closed (soft-deleted, merged_into the kept one) and its PPKS
+    assessments are copied to the kept record. Nothing is destroyed: the duplicate keeps its data, its PPKS rows and
+    its history, which the kept person's page shows; the merge is audited on both records."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": ValidationError(_("A record cannot be merged with itself."), code="same")})
+    locked = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .select_related("household")
+        .filter(pk__in=[keep.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    require(actor, "registry.merge", keep.household.desa_id)
+    require(actor, "registry.merge", duplicate.household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ValidationError(_("Give the reason for the merge."), code="required")})
+    for person in (keep, duplicate):
+        if person.deleted_at is not None:
+            raise ValidationError(
+                _("%(name)s (%(nik)s) was already removed or merged.") % {"name": person.name, "nik": person.nik},
+                code="not_live",
+            )
+    have = set(keep.ppks.values_list("category", "assessed_on", "source"))
+    copied = []
+    for ppks in duplicate.ppks.order_by("assessed_on", "pk"):
+        if (ppks.category, ppks.assessed_on, ppks.source) in have:
+            continue
+        PersonPpks.objects.create(
+            person=keep,
+            category=ppks.category,
+            assessed_on=ppks.assessed_on,
+            source=ppks.source,
+            recorded_by=ppks.recorded_by,
+            ended_on=ppks.ended_on,
+        )
+        have.add((ppks.category, ppks.assessed_on, ppks.source))
+        copied.append(f"{ppks.category} {ppks.assessed_on.isoformat()} ({ppks.source})")
+    now = timezone.now()
+    duplicate.deleted_at, duplicate.deleted_reason, duplicate.merged_into = now, reason.strip()[:300], keep
+    duplicate.version = F("version") + 1
+    duplicate.save(update_fields=["deleted_at", "deleted_reason", "merged_into", "version", "updated_at"])
+    duplicate.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.merge",
+        obj=duplicate,
+        area_code=duplicate.household.desa_id,
+        changes={
+            "merged_into": {"before": None, "after": f"{keep.pk} {keep.nik}"},
+            "deleted_at": {"before": None, "after": now},
+        },
+        reason=reason.strip(),
+    )
+    changes = {"merged_from": {"before": None, "after": f"{duplicate.pk} {duplicate.nik}"}}
+    if copied:
+        changes["ppks"] = {"before": None, "after": copied}
+    audit_record(
+        actor=actor,
+        action="person.merge",
+        obj=keep,
+        area_code=keep.household.desa_id,
+        changes=changes,
+        reason=reason.strip(),
+    )
+    return keep

@@ -9,6 +9,7 @@ from pendamping.core.system import system_actor
 # Each app that has demo data adds its builder here, in the order they depend on each other.
 DEMO_BUILDERS = [
     "pendamping.accounts.demo.build",
+    "pendamping.registry.demo.build",
 ]
 DEMO_SEED = 20261128
 

@@ -1,0 +1,1802 @@
+# ruff: noqa: S608 -- SQL here is built only from identifiers defined in this module; every value is a parameter
+"""Registry import: a CSV or XLSX file of the canonical columns (domain.md section 3) into households and people.
+
+How a run goes (`import_run_create`, then `import_run_execute`, by the command or by the background task):
+
+1. **Inspect** the file once while it is hashed (SHA-256): format (XLSX by its zip signature, else CSV), encoding
+   (UTF-8 with or without BOM; Windows-1252 when the bytes are not UTF-8; Latin-1 when they are not even that) and
+   the number of lines, for the progress bar.
+2. **Check** every row as it streams (csv.reader over a text stream, openpyxl read_only rows; never the whole file in
+   memory), with the same rules as the forms (`rules.household_problems`, `rules.person_problems`, `nik`). Rows
+   go in batches to a temporary staging table (PostgreSQL `COPY`, SQLite `executemany`); rejections go to
+   `ImportRejection` as each batch ends. The run record and its rejections are written outside the data
+   transaction, so they survive a failure.
+3. **Match**, set-based on the staging table: the same NIK on two rows of the file (all those rows rejected),
+   household fields that differ between the rows of one No. KK (all rows of that KK rejected), a NIK or a No. KK
+   already registered outside the actor's areas, a NIK of a deleted or merged person.
+4. **Write**, all of it in one `transaction.atomic`: households by live No. KK (a new KK is a new household with
+   its first KkHistory entry), people by NIK (upsert; changed fields only; moved to the row's household when its
+   KK differs). On PostgreSQL set-based SQL from the staging table (`SqlWriter`); elsewhere the ORM in batches
+   (`OrmWriter`): `bulk_create`, `bulk_update`. A dry run stops before writing and reports what would happen.
+   Audit: one `registry.import` event per run with the totals; one `household.update` / `person.update` event per
+   updated record with before and after (bulk inserted); created records are covered by the run's event.
+
+Decisions:
+- **Columns.** Required: kode_desa, no_kk, nik, nama, tanggal_lahir, jenis_kelamin, hubungan_keluarga. The others
+  are optional: a column that is absent leaves that field as it is on existing records (a new record gets it
+  blank); a column that is present with an empty cell sets the field blank. penghasilan_bulanan and
+  kebutuhan_dasar_bulanan come together (the poverty class is computed from both). Missing required columns or a
+  duplicate header refuse the whole file; unknown columns are kept nowhere and named once in the run's messages.
+- **Formula cells.** A cell that starts with "=" is a spreadsheet formula (or a formula-injection attempt): the row
+  is rejected (`sel_formula`) and the message asks for the value instead; nothing is ever evaluated. Cells that
+  start with + - @ are ordinary text (or numbers) and are stored as text; the rejection report escapes any cell that
+  starts with = + - @ so that it opens safely in a spreadsheet.
+- **Same NIK twice** in one file: every row with that NIK is rejected (`nik_ganda_dalam_berkas`), even when the
+  rows are identical, because the file does not say which is right.
+- **Household fields differ** between the rows of one No. KK (desa, address, desil, PKH, income...): every row of
+  that KK is rejected (`kk_tidak_konsisten`) naming the columns that differ; nothing is guessed.
+- **Blank rows** are skipped and counted in the messages; they are not "read".
+- Rows are numbered as a spreadsheet user sees them: the header is row 1, the first data row is row 2.
+"""
+
+import codecs
+import csv
+import datetime
+import functools
+import hashlib
+import io
+import itertools
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+
+from pendamping.areas.models import Area
+from pendamping.areas.vocab import AreaLevel, covers
+from pendamping.core.audit import audit_record, changes_between, json_value
+from pendamping.core.errors import NotAllowed
+from pendamping.core.models import AuditEvent
+from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scoped
+
+from . import poverty, rules
+from .models import (
+    Household,
+    ImportPhase,
+    ImportRejection,
+    ImportRun,
+    ImportStatus,
+    KkHistory,
+    Person,
+)
+from .nik import Problem, kecamatan_code_of
+from .services import _clean_household_values, _clean_person_values
+from .text import normalize_name
+from .vocab import Education, KkChangeReason, MaritalStatus, PkhStatus, Relation, Sex
+
+CAPABILITY = "registry.import"
+logger = logging.getLogger(__name__)
+
+# --- columns ---------------------------------------------------------------------------------------------------
+COLUMNS = (
+    "id_dtks",
+    "kode_desa",
+    "alamat",
+    "dusun",
+    "rt",
+    "rw",
+    "no_kk",
+    "nik",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "status_kawin",
+    "pendidikan",
+    "pekerjaan",
+    "desil",
+    "status_pkh",
+    "penghasilan_bulanan",
+    "kebutuhan_dasar_bulanan",
+)
+REQUIRED = ("kode_desa", "no_kk", "nik", "nama", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga")
+TOGETHER = (("penghasilan_bulanan", "kebutuhan_dasar_bulanan"),)
+
+# household columns → (Household field, staging column); person columns likewise
+HOUSEHOLD_COLUMNS = {
+    "kode_desa": ("desa", "desa_code"),
+    "alamat": ("alamat", "alamat"),
+    "dusun": ("dusun", "dusun"),
+    "rt": ("rt", "rt"),
+    "rw": ("rw", "rw"),
+    "id_dtks": ("id_dtks", "id_dtks"),
+    "desil": ("desil", "desil"),
+    "status_pkh": ("pkh_status", "pkh_status"),
+    "penghasilan_bulanan": ("monthly_income", "monthly_income"),
+    "kebutuhan_dasar_bulanan": ("basic_needs_cost", "basic_needs_cost"),
+}
+PERSON_COLUMNS = {
+    "nama": ("name", "name"),
+    "tempat_lahir": ("birth_place", "birth_place"),
+    "tanggal_lahir": ("birth_date", "birth_date"),
+    "jenis_kelamin": ("sex", "sex"),
+    "hubungan_keluarga": ("relation", "relation"),
+    "status_kawin": ("marital_status", "marital_status"),
+    "pendidikan": ("education", "education"),
+    "pekerjaan": ("occupation", "occupation"),
+}
+# the field names of rules.py (and the services) → the column a user sees in the file
+FIELD_COLUMN = {
+    "no_kk": "no_kk",
+    "desa_code": "kode_desa",
+    "rt": "rt",
+    "rw": "rw",
+    "desil": "desil",
+    "pkh_status": "status_pkh",
+    "monthly_income": "penghasilan_bulanan",
+    "basic_needs_cost": "kebutuhan_dasar_bulanan",
+    "nik": "nik",
+    "name": "nama",
+    "sex": "jenis_kelamin",
+    "birth_date": "tanggal_lahir",
+    "relation": "hubungan_keluarga",
+    "marital_status": "status_kawin",
+    "education": "pendidikan",
+}
+# free-text columns with the length their field allows (nama: rules.nama_terlalu_panjang)
+TEXT_LIMITS = {"alamat": 200, "dusun": 100, "id_dtks": 50, "tempat_lahir": 100, "pekerjaan": 100}
+
+# Reason codes of this module; the others come from rules.py and nik.py (the same codes as the forms).
+IMPORT_CODES = {
+    "tanggal_tidak_terbaca": "tanggal tidak dalam bentuk YYYY-MM-DD atau DD-MM-YYYY",
+    "angka_tidak_terbaca": "angka (desil, Rupiah) tidak terbaca sebagai bilangan bulat",
+    "nik_ganda_dalam_berkas": "NIK yang sama pada lebih dari satu baris berkas: semua baris itu ditolak",
+    "kk_tidak_konsisten": "data keluarga berbeda antarbaris No. KK yang sama: semua baris KK itu ditolak",
+    "di_luar_wilayah": "desa, NIK atau No. KK di luar wilayah pengimpor",
+    "nik_terhapus": "NIK milik data yang sudah dihapus atau digabungkan",
+    "teks_terlalu_panjang": "teks lebih panjang dari yang dapat disimpan kolom itu",
+    "kolom_berlebih": "baris memiliki lebih banyak sel daripada kolom judul",
+    "baris_terlalu_panjang": "sel CSV melebihi batas panjang (atau tanda kutip tidak ditutup)",
+    "sel_formula": "sel berisi rumus spreadsheet (diawali '='), bukan nilai",
+}
+
+# The staging table: one row per data row of the file (rejected rows keep only row_no and nik, for the NIK check).
+STAGE = "pendamping_import_rows"
+STAGE_REJECTED = "pendamping_import_rejected"
+STAGE_COLUMNS = (
+    ("row_no", "integer NOT NULL"),
+    ("ok", "boolean NOT NULL"),
+    ("nik", "text"),
+    ("no_kk", "text"),
+    ("hh_sig", "text"),
+    ("desa_code", "text"),
+    ("alamat", "text"),
+    ("dusun", "text"),
+    ("rt", "text"),
+    ("rw", "text"),
+    ("id_dtks", "text"),
+    ("desil", "integer"),
+    ("pkh_status", "text"),
+    ("monthly_income", "bigint"),
+    ("basic_needs_cost", "bigint"),
+    ("poverty_class", "text"),
+    ("name", "text"),
+    ("name_normalized", "text"),
+    ("sex", "text"),
+    ("birth_place", "text"),
+    ("birth_date", "date"),
+    ("relation", "text"),
+    ("marital_status", "text"),
+    ("education", "text"),
+    ("occupation", "text"),
+)
+STAGE_NAMES = tuple(name for name, _type in STAGE_COLUMNS)
+HH_STAGE = (
+    "desa_code",
+    "alamat",
+    "dusun",
+    "rt",
+    "rw",
+    "id_dtks",
+    "desil",
+    "pkh_status",
+    "monthly_income",
+    "basic_needs_cost",
+    "poverty_class",
+)
+PERSON_STAGE = (
+    "name",
+    "name_normalized",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relation",
+    "marital_status",
+    "education",
+    "occupation",
+)
+WARNING_LIMIT = 10_000
+CSV_FIELD_LIMIT = csv.field_size_limit()
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+def policy(name: str, default: Any) -> Any:
+    return settings.PENDAMPING.get(name, default)
+
+
+class ImportRefused(Exception):
+    """The whole file is refused (unreadable, missing or duplicate columns); nothing is written."""
+
+
+# --- reading values ----------------------------------------------------------------------------------------------
+BAD = object()  # a value that could not be read
+_PLAIN_INT = re.compile(r"^-?\d+$")
+_GROUPED_INT = re.compile(r"^-?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
+
+
+def cell_text(value) -> str:
+    """A cell as text: strings stripped, whole numbers without ".0", dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_int(value):
+    """A whole number from a cell: 3, "3", "1.250.000", "Rp1.250.000", 1250000.0; None when empty; BAD otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return BAD
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else BAD
+    text = str(value).strip()
+    if text[:2].lower() == "rp":
+        text = text[2:].strip()
+    text = text.replace(" ", "")
+    if _PLAIN_INT.match(text):
+        return int(text)
+    if _GROUPED_INT.match(text):
+        return int(text.replace(".", "").replace(",", ""))
+    return BAD
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date_text(text: str):
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _DMY_DATE.match(text)
+        if not match:
+            return BAD
+        day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return BAD
+
+
+def parse_date(value):
+    """YYYY-MM-DD or DD-MM-YYYY (also with "/"), or a spreadsheet date; None when empty; BAD otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        return BAD
+    return _parse_date_text(value.strip())
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_/\-.]+", "_", text.strip().lower()).strip("_")
+
+
+EXTRA_ALIASES = {
+    "sex": {"laki": "L", "lk": "L", "pria": "L", "pr": "P", "wanita": "P"},
+    "relation": {"suami": "suami_istri", "istri": "suami_istri", "kk": "kepala_keluarga", "kepala": "kepala_keluarga"},
+    "education": {
+        "sltp": "smp",
+        "slta": "sma",
+        "smk": "sma",
+        "d1": "diploma",
+        "d2": "diploma",
+        "d3": "diploma",
+        "d4": "s1",
+        "s2": "s2_s3",
+        "s3": "s2_s3",
+        "belum_sekolah": "tidak_sekolah",
+        "tidak_belum_sekolah": "tidak_sekolah",
+    },
+    "pkh_status": {"bukan": "", "tidak": "", "bukan_pkh": ""},
+}
+VOCABS = {
+    "sex": Sex,
+    "relation": Relation,
+    "marital_status": MaritalStatus,
+    "education": Education,
+    "pkh_status": PkhStatus,
+}
+
+
+@functools.cache
+def _vocab_table(name: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, label in VOCABS[name].choices:
+        texts = {value, str(label)}
+        for language in (None, "id", "en"):
+            with translation.override(language):
+                texts.add(str(label))
+        for text in texts:
+            if text or value == "":
+                table[_key(text)] = value
+    table.update(EXTRA_ALIASES.get(name, {}))
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def vocab_value(name: str, text: str) -> str:
+    """The stored value of a fixed-list cell, matched by value or label, case- and spacing-insensitively.
+
+    An unknown text is returned as it is, so that rules.py refuses it with its own reason code."""
+    if not text:
+        return ""
+    return _vocab_table(name).get(_key(text), text)
+
+
+# --- the file ----------------------------------------------------------------------------------------------------
+@dataclass
+class FileFacts:
+    sha256: str
+    size: int
+    file_format: str  # csv or xlsx
+    encoding: str = ""
+    lines: int = 0
+
+
+def inspect_file(path: Path) -> FileFacts:
+    """One streaming pass: the hash, the size, the format, and for CSV the encoding and the number of lines."""
+    digest = hashlib.sha256()
+    size = lines = 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    cp1252 = True
+    head = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if not head:
+                head = chunk[:4]
+            digest.update(chunk)
+            size += len(chunk)
+            if head == XLSX_SIGNATURE:
+                continue
+            lines += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if cp1252 and any(byte in chunk for byte in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")):
+                cp1252 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    if head == XLSX_SIGNATURE:
+        return FileFacts(digest.hexdigest(), size, "xlsx")
+    encoding = "utf-8-sig" if utf8 else ("cp1252" if cp1252 else "latin-1")
+    return FileFacts(digest.hexdigest(), size, "csv", encoding=encoding, lines=lines)
+
+
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+
+
+class Source:
+    """The rows of a file: `header` (the cells of row 1), then `rows()` yielding (row number, cells or None, error)."""
+
+    def __init__(self, path: Path, run: ImportRun):
+        self.path = path
+        self.run = run
+        self.header: list = []
+        self.description = ""
+        self.expected: int | None = None
+        self._close: list[Callable] = []
+
+    def __enter__(self):
+        if self.run.file_format == "xlsx":
+            self._open_xlsx()
+        else:
+            self._open_csv()
+        return self
+
+    def __exit__(self, *exc):
+        for close in self._close:
+            close()
+
+    def _open_csv(self):
+        handle = open(self.path, "rb")  # noqa: SIM115 -- closed in __exit__
+        self._close.append(handle.close)
+        text = io.TextIOWrapper(handle, encoding=self.run.encoding or "utf-8-sig", newline="")
+        first = text.readline()
+        if not first.strip():
+            raise ImportRefused("Berkas kosong: baris pertama harus berisi judul kolom.")
+        unquoted = re.sub(r'"[^"]*"', "", first)
+        delimiter = ";" if unquoted.count(";") > unquoted.count(",") else ","
+        self.reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+        self.header = next(self.reader)
+        self.description = (
+            f"Berkas CSV, pemisah '{delimiter}', pengodean {ENCODING_NAMES.get(self.run.encoding, self.run.encoding)}."
+        )
+        self.expected = max(0, (self.run.rows_expected or 0)) or None
+        self._rows = self._csv_rows
+
+    def _csv_rows(self) -> Iterator[tuple[int, list | None, str]]:
+        number = 1
+        while True:
+            number += 1
+            try:
+                cells = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if "field limit" in str(error):
+                    yield number, None, "baris_terlalu_panjang"
+                    continue
+                raise ImportRefused(f"Berkas CSV rusak di sekitar baris {number}: {error}") from None
+            yield number, cells, ""
+
+    def _open_xlsx(self):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        except Exception as error:  # a broken zip or a file that is not a workbook
+            raise ImportRefused(f"Berkas XLSX tidak dapat dibaca: {error}") from None
+        self._close.append(workbook.close)
+        if not workbook.worksheets:
+            raise ImportRefused("Berkas XLSX tidak memiliki lembar kerja.")
+        sheet = workbook.worksheets[0]
+        self.rows_iter = sheet.iter_rows(min_row=1, values_only=True)
+        self.header = list(next(self.rows_iter, None) or [])
+        if not any(cell_text(cell) for cell in self.header):
+            raise ImportRefused("Lembar pertama kosong: baris pertama harus berisi judul kolom.")
+        self.description = f"Berkas XLSX, lembar pertama ({sheet.title})."
+        self.expected = (sheet.max_row - 1) if sheet.max_row else None
+        self._rows = self._xlsx_rows
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, list | None, str]]:
+        for number, cells in enumerate(self.rows_iter, start=2):
+            yield number, list(cells), ""
+
+    def rows(self):
+        return self._rows()
+
+
+@dataclass
+class Header:
+    index: dict[str, int]  # canonical column → position in the row
+    unknown: list[str]
+    width: int
+
+    @property
+    def given(self) -> set[str]:
+        return set(self.index)
+
+
+def read_header(cells: list) -> Header:
+    names = [cell_text(cell).lower() for cell in cells]
+    seen: dict[str, int] = {}
+    duplicates = []
+    for position, name in enumerate(names):
+        if not name:
+            continue
+        if name in seen:
+            duplicates.append(name)
+        seen.setdefault(name, position)
+    if duplicates:
+        raise ImportRefused(
+            "Judul kolom ganda: " + ", ".join(sorted(set(duplicates))) + ". Setiap kolom hanya boleh muncul sekali."
+        )
+    missing = [column for column in REQUIRED if column not in seen]
+    for pair in TOGETHER:
+        present = [column for column in pair if column in seen]
+        if present and len(present) < len(pair):
+            missing += [f"{column} (harus ada bersama {present[0]})" for column in pair if column not in seen]
+    if missing:
+        raise ImportRefused("Kolom wajib tidak ada: " + ", ".join(missing) + ". Tidak ada data yang diimpor.")
+    index = {name: position for name, position in seen.items() if name in COLUMNS}
+    unknown = [name for name in seen if name not in COLUMNS]
+    return Header(index=index, unknown=unknown, width=len(names))
+
+
+# --- checking rows -----------------------------------------------------------------------------------------------
+@dataclass
+class RowResult:
+    stage: tuple
+    problems: list[tuple[str, Problem]]
+    warnings: list[tuple[str, Problem]] = field(default_factory=list)
+
+
+class RowChecker:
+    """Turns the cells of one row into staged values, or into problems, with the rules the forms use."""
+
+    def __init__(self, header: Header, *, actor_codes: list[str] | None, today: datetime.date):
+        self.header = header
+        self.today = today
+        self.actor_codes = actor_codes
+        self.desa_codes = frozenset(Area.objects.filter(level=AreaLevel.DESA).values_list("code", flat=True))
+        self.kecamatan_codes = frozenset(Area.objects.filter(level=AreaLevel.KECAMATAN).values_list("code", flat=True))
+        self.in_scope: dict[str, bool] = {}
+        self.width = header.width
+        # the position of each column; an absent column reads the empty cell appended after the last column
+        self.at = {column: header.index.get(column, self.width) for column in COLUMNS}
+        self.known = [(column, header.index[column]) for column in COLUMNS if column in header.index]
+        self.limited = [
+            (column, header.index[column], TEXT_LIMITS[column]) for column in TEXT_LIMITS if column in header.index
+        ]
+        self.shortest_limit = min(TEXT_LIMITS.values())
+        self.hh_positions = [self.at[column] for column in (*HOUSEHOLD_COLUMNS, "no_kk")]
+        self.has_income = "penghasilan_bulanan" in header.index
+        self._last_hh_key: tuple | None = None
+        self._last_hh: tuple = ()
+
+    def covers(self, desa_code: str) -> bool:
+        if self.actor_codes is None:
+            return True
+        known = self.in_scope.get(desa_code)
+        if known is None:
+            known = any(covers(code, desa_code) for code in self.actor_codes)
+            self.in_scope[desa_code] = known
+        return known
+
+    def check(self, cells: list) -> RowResult:
+        width = self.width
+        problems: list[tuple[str, Problem]] = []
+        if len(cells) > width:
+            extra = [cell for cell in cells[width:] if cell_text(cell)]
+            if extra:
+                problems.append(
+                    (
+                        "",
+                        Problem(
+                            "kolom_berlebih",
+                            f"Baris memiliki {width + len(extra)} sel berisi, lebih banyak dari {width} kolom judul; "
+                            "mungkin ada pemisah di dalam teks tanpa tanda kutip",
+                        ),
+                    )
+                )
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        else:
+            cells = list(cells)
+        cells.append(None)  # the cell that absent columns read
+        texts = all(type(cell) is str for cell in cells[:-1])
+        joined = "\x00".join(cells[:-1]) if texts else None
+        if joined is None or "=" in joined:
+            problems += self._formulas(cells)
+        if joined is None or max(map(len, cells[:-1]), default=0) > self.shortest_limit:
+            problems += self._lengths(cells)
+        hh_key = tuple([cells[position] for position in self.hh_positions])
+        if hh_key != self._last_hh_key:
+            self._last_hh_key, self._last_hh = hh_key, self._household(cells)
+        no_kk, hh_stage, hh_problems, hh_warnings = self._last_hh
+        nik, person_stage, person_problems, person_warnings = self._person(cells)
+        if hh_problems or person_problems:
+            problems += hh_problems + person_problems
+        if problems:
+            return RowResult((False, nik), problems)
+        return RowResult((True, nik, no_kk, *hh_stage, *person_stage), problems, hh_warnings + person_warnings)
+
+    def _formulas(self, cells: list) -> list:
+        problems = []
+        for column, position in self.known:
+            value = cells[position]
+            if isinstance(value, str) and value.strip().startswith("="):
+                value = value.strip()
+                shown = value if len(value) <= 40 else value[:40] + "…"
+                problems.append(
+                    (
+                        column,
+                        Problem(
+                            "sel_formula",
+                            f"Kolom {column} berisi rumus {shown!r}; isi dengan nilainya (tempel sebagai nilai)",
+                        ),
+                    )
+                )
+        return problems
+
+    def _lengths(self, cells: list) -> list:
+        problems = []
+        for column, position, limit in self.limited:
+            length = len(cell_text(cells[position]))
+            if length > limit:
+                problems.append(
+                    (
+                        column,
+                        Problem(
+                            "teks_terlalu_panjang", f"Kolom {column} berisi {length} karakter, paling banyak {limit}"
+                        ),
+                    )
+                )
+        return problems
+
+    def _household(self, cells: list):
+        problems: list[tuple[str, Problem]] = []
+        at = self.at
+        raw = {
+            "no_kk": cell_text(cells[at["no_kk"]]),
+            "desa_code": cell_text(cells[at["kode_desa"]]),
+            "alamat": cell_text(cells[at["alamat"]]),
+            "dusun": cell_text(cells[at["dusun"]]),
+            "rt": cell_text(cells[at["rt"]]),
+            "rw": cell_text(cells[at["rw"]]),
+            "id_dtks": cell_text(cells[at["id_dtks"]]),
+            "pkh_status": vocab_value("pkh_status", cell_text(cells[at["status_pkh"]])),
+        }
+        for column, name in (
+            ("desil", "desil"),
+            ("penghasilan_bulanan", "monthly_income"),
+            ("kebutuhan_dasar_bulanan", "basic_needs_cost"),
+        ):
+            number = parse_int(cells[at[column]])
+            if number is BAD:
+                problems.append(
+                    (
+                        column,
+                        Problem(
+                            "angka_tidak_terbaca",
+                            f"Kolom {column}: {cell_text(cells[at[column]])!r} bukan bilangan bulat",
+                        ),
+                    )
+                )
+                number = None
+            raw[name] = number
+        values = _clean_household_values(raw)
+        rule_problems = rules.household_problems(values, desa_known=self.desa_codes.__contains__)
+        problems += [(FIELD_COLUMN.get(name, name), problem) for name, problem in rule_problems]
+        desa = values["desa_code"]
+        if desa in self.desa_codes and not self.covers(desa):
+            problems.append(
+                ("kode_desa", Problem("di_luar_wilayah", f"Desa {desa} di luar wilayah Anda; baris tidak diimpor"))
+            )
+        warnings = []
+        if kecamatan_code_of(values["no_kk"]) not in self.kecamatan_codes:  # rare: only then ask for the warning
+            kk = rules.nik_rules.check_kk(values["no_kk"], kecamatan_known=self.kecamatan_codes.__contains__)
+            warnings = [("no_kk", warning) for warning in kk.warnings]
+        poverty_class = ""
+        if self.has_income:
+            poverty_class = str(
+                poverty.classify_by_need(values["monthly_income"], values["basic_needs_cost"]).poverty_class
+            )
+        stage = (
+            desa,
+            values["alamat"],
+            values["dusun"],
+            values["rt"],
+            values["rw"],
+            values["id_dtks"],
+            values["desil"],
+            values["pkh_status"],
+            values["monthly_income"],
+            values["basic_needs_cost"],
+            poverty_class,
+        )
+        signature = "\x1f".join("" if value is None else str(value) for value in stage)
+        return values["no_kk"], (signature, *stage), problems, warnings
+
+    def _person(self, cells: list):
+        problems: list[tuple[str, Problem]] = []
+        at = self.at
+        raw_date = cells[at["tanggal_lahir"]]
+        birth_date = parse_date(raw_date)
+        if birth_date is BAD:
+            problems.append(
+                (
+                    "tanggal_lahir",
+                    Problem(
+                        "tanggal_tidak_terbaca",
+                        f"Tanggal lahir {cell_text(raw_date)!r} tidak terbaca; tulis YYYY-MM-DD atau DD-MM-YYYY",
+                    ),
+                )
+            )
+            birth_date = None
+        raw_nik = cells[at["nik"]]
+        values = _clean_person_values(
+            {
+                "nik": raw_nik if isinstance(raw_nik, str) else cell_text(raw_nik),
+                "name": cell_text(cells[at["nama"]]),
+                "birth_place": cell_text(cells[at["tempat_lahir"]]),
+                "occupation": cell_text(cells[at["pekerjaan"]]),
+                "sex": vocab_value("sex", cell_text(cells[at["jenis_kelamin"]])),
+                "relation": vocab_value("relation", cell_text(cells[at["hubungan_keluarga"]])),
+                "marital_status": vocab_value("marital_status", cell_text(cells[at["status_kawin"]])),
+                "education": vocab_value("education", cell_text(cells[at["pendidikan"]])),
+                "birth_date": birth_date,
+            }
+        )
+        errors, warnings = rules.person_problems(
+            values, kecamatan_known=self.kecamatan_codes.__contains__, today=self.today
+        )
+        for name, problem in errors:
+            if problem.code == "tanggal_lahir_kosong" and problems:
+                continue  # already said: the date is there but unreadable
+            problems.append((FIELD_COLUMN.get(name, name), problem))
+        stage = (
+            values["name"],
+            "" if problems else normalized_name(values["name"]),
+            values["sex"],
+            values["birth_place"],
+            values["birth_date"],
+            values["relation"],
+            values["marital_status"],
+            values["education"],
+            values["occupation"],
+        )
+        return values["nik"], stage, problems, [("nik", warning) for _name, warning in warnings]
+
+
+@functools.lru_cache(maxsize=65536)
+def normalized_name(name: str) -> str:
+    """text.normalize_name, remembered for the names that repeat (most do, in a registry)."""
+    return normalize_name(name)
+
+
+PARALLEL_CHUNK = 2000
+_WORKER_CHECKER: RowChecker | None = None
+
+
+def _check_chunk(chunk: list[tuple[int, list]]) -> list[tuple[int, RowResult]]:
+    """In a worker process: check a chunk of rows with the checker the parent made before the fork."""
+    checker = _WORKER_CHECKER
+    return [(number, checker.check(cells)) for number, cells in chunk]
+
+
+# --- staging -----------------------------------------------------------------------------------------------------
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class Stage:
+    """The temporary staging table of one run (private to the database session, gone when it ends)."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def create(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE_REJECTED}")
+            columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE_REJECTED} (row_no integer PRIMARY KEY)")
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            for table in ("pendamping_import_people", "pendamping_import_households", STAGE_REJECTED, STAGE):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def load(self, rows: list[tuple]):
+        """Append staged rows: (row_no, ok, nik, ...) padded with NULLs to the staging columns."""
+        if not rows:
+            return
+        width = len(STAGE_COLUMNS)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                names = ", ".join(STAGE_NAMES)
+                with cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row if len(row) == width else row + (None,) * (width - len(row)))
+            else:
+                marks = ", ".join(["%s"] * width)
+                birth = STAGE_NAMES.index("birth_date")
+                padded = [row if len(row) == width else row + (None,) * (width - len(row)) for row in rows]
+                cursor.executemany(
+                    f"INSERT INTO {STAGE} VALUES ({marks})",
+                    [
+                        (*row[:birth], row[birth].isoformat(), *row[birth + 1 :]) if row[birth] else row
+                        for row in padded
+                    ],
+                )
+
+    def analyze(self):
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(f"ANALYZE {STAGE}")
+            else:
+                cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, row_no)")
+                cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
+
+    def reject(self, row_numbers: list[int]):
+        """Mark rows as rejected (after the set-based checks)."""
+        if not row_numbers:
+            return
+        with connection.cursor() as cursor:
+            for start in range(0, len(row_numbers), 5000):
+                chunk = sorted(set(row_numbers[start : start + 5000]))
+                if self.postgres:
+                    with cursor.copy(f"COPY {STAGE_REJECTED} (row_no) FROM STDIN") as copy:
+                        for number in chunk:
+                            copy.write_row((number,))
+                else:
+                    cursor.executemany(f"INSERT OR IGNORE INTO {STAGE_REJECTED} VALUES (%s)", [(n,) for n in chunk])
+            cursor.execute(
+                f"UPDATE {STAGE} SET ok = FALSE WHERE ok AND row_no IN (SELECT row_no FROM {STAGE_REJECTED})"
+            )
+            cursor.execute(f"DELETE FROM {STAGE_REJECTED}")
+
+    def stream(self, sql: str, params=()) -> Iterator[tuple]:
+        """The rows of a query, fetched in chunks (a server-side cursor on PostgreSQL)."""
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(2000):
+                yield from chunk
+
+    def scalar(self, sql: str, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+def widest_area(actor) -> str:
+    """The common ancestor of the actor's areas for registry.import ("" for a superuser or areas in two provinces)."""
+    codes = scope_codes(actor, CAPABILITY)
+    if not codes:
+        return ""
+    parts = [code.split(".") for code in codes]
+    common = []
+    for segment in zip(*parts, strict=False):
+        if len(set(segment)) != 1:
+            break
+        common.append(segment[0])
+    return ".".join(common)
+
+
+def import_run_create(
+    *,
+    actor,
+    path: Path,
+    file_name: str,
+    dry_run: bool = False,
+    source: str = "command",
+    stored_name: str = "",
+) -> ImportRun:
+    """Record a run for a file that is already on disk (inspected once: hash, format, encoding, lines)."""
+    if not getattr(actor, "is_authenticated", False) or scope_codes(actor, CAPABILITY) == []:
+        raise NotAllowed(CAPABILITY)
+    facts = inspect_file(Path(path))
+    return ImportRun.objects.create(
+        actor=actor,
+        actor_username=actor.get_username(),
+        area_code=widest_area(actor),
+        source=source,
+        file_name=file_name[:255],
+        stored_name=stored_name,
+        file_sha256=facts.sha256,
+        file_size=facts.size,
+        file_format=facts.file_format,
+        encoding=facts.encoding,
+        dry_run=dry_run,
+        rows_expected=max(0, facts.lines - 1) if facts.file_format == "csv" else None,
+    )
+
+
+UPLOAD_SUFFIXES = {".csv", ".txt", ".xlsx"}
+
+
+def import_upload_store(*, actor, uploaded_file, dry_run: bool = False) -> ImportRun:
+    """Keep an uploaded file under MEDIA_ROOT/imports/ (never under its own name) and record its run."""
+    if scope_codes(actor, CAPABILITY) == []:
+        raise NotAllowed(CAPABILITY)
+    suffix = Path(uploaded_file.name or "").suffix.lower()
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{timezone.localdate():%Y%m%d}-{uuid.uuid4().hex}{suffix if suffix in UPLOAD_SUFFIXES else ''}"
+    target = folder / stored_name
+    with open(target, "wb") as handle:
+        for chunk in uploaded_file.chunks():
+            handle.write(chunk)
+    return import_run_create(
+        actor=actor,
+        path=target,
+        file_name=Path(uploaded_file.name or "berkas").name,
+        dry_run=dry_run,
+        source="web",
+        stored_name=stored_name,
+    )
+
+
+def stored_path(run: ImportRun) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / run.stored_name
+
+
+ProgressCallback = Callable[[ImportRun], None]
+
+
+class Runner:
+    """Carries one run through check, match and write. Use `import_run_execute`."""
+
+    def __init__(self, run: ImportRun, path: Path, progress: ProgressCallback | None, writer: str | None):
+        self.run = run
+        self.path = path
+        self.progress = progress
+        self.batch_size = int(policy("IMPORT_BATCH_SIZE", 5000))
+        self.writer_name = writer or policy("IMPORT_WRITER", "sql" if connection.vendor == "postgresql" else "orm")
+        self.actor = run.actor
+        self.actor_codes = scope_codes(self.actor, CAPABILITY)
+        self.stage = Stage()
+        self.rejections: list[ImportRejection] = []
+        self.warnings_stored = 0
+        self.blank_rows = 0
+        self.last_saved = 0.0
+        self.timings: dict[str, float] = {}
+
+    # progress and records
+    def save_progress(self, force: bool = False, **fields):
+        for name, value in fields.items():
+            setattr(self.run, name, value)
+        now = time.monotonic()
+        if force or now - self.last_saved >= 1.0:
+            self.run.heartbeat_at = timezone.now()
+            ImportRun.objects.filter(pk=self.run.pk).update(
+                phase=self.run.phase, rows_read=self.run.rows_read, heartbeat_at=self.run.heartbeat_at
+            )
+            self.last_saved = now
+        if self.progress:
+            self.progress(self.run)
+
+    def add_problem(self, row: int, column: str, problem: Problem, warning: bool = False):
+        if warning:
+            self.run.warnings += 1
+            if self.warnings_stored >= WARNING_LIMIT:
+                return
+            self.warnings_stored += 1
+        self.rejections.append(
+            ImportRejection(
+                run=self.run, row=row, column=column, code=problem.code, message=problem.message, warning=warning
+            )
+        )
+
+    def flush_rejections(self):
+        if self.rejections:
+            ImportRejection.objects.bulk_create(self.rejections, batch_size=2000)
+            self.rejections = []
+
+    # phases
+    def execute(self) -> ImportRun:
+        run = self.run
+        run.status, run.phase, run.started_at = ImportStatus.RUNNING, ImportPhase.CHECKING, timezone.now()
+        run.save(update_fields=["status", "phase", "started_at"])
+        try:
+            self.stage.create()
+            self.timed("periksa", self.check_rows)
+            self.timed("cocokkan", self.match)
+            self.write()
+        except ImportRefused as refusal:
+            return self.fail(str(refusal))
+        except Exception as error:
+            self.fail(f"Impor gagal dan tidak ada data yang berubah ({type(error).__name__}: {str(error)[:300]})")
+            raise
+        finally:
+            try:
+                self.flush_rejections()
+                self.stage.drop()  # also gone with the database session
+            except Exception:  # never hide the error that stopped the run
+                logger.exception("cleanup after import run %s failed", run.pk)
+        return run
+
+    def timed(self, name: str, step: Callable[[], None]) -> None:
+        started = time.monotonic()
+        step()
+        self.timings[name] = time.monotonic() - started
+
+    def fail(self, message: str) -> ImportRun:
+        run = self.run
+        run.status, run.phase, run.error, run.finished_at = (
+            ImportStatus.FAILED,
+            ImportPhase.FINISHED,
+            message,
+            timezone.now(),
+        )
+        run.rows_created = run.rows_updated = run.rows_unchanged = 0
+        run.households_created = run.households_updated = 0
+        run.save()
+        self.audit(failed=True)
+        return run
+
+    def check_rows(self):
+        run = self.run
+        with Source(self.path, run) as source:
+            header = read_header(source.header)
+            run.messages = [source.description]
+            if header.unknown:
+                run.messages.append(
+                    "Kolom tidak dikenal diabaikan (tidak disimpan): " + ", ".join(header.unknown) + "."
+                )
+            absent = [column for column in COLUMNS if column not in header.index]
+            if absent:
+                run.messages.append(
+                    "Kolom tidak ada, nilainya pada data yang sudah ada tidak diubah: " + ", ".join(absent) + "."
+                )
+            self.header = header
+            run.rows_expected = source.expected
+            ImportRun.objects.filter(pk=run.pk).update(messages=run.messages, rows_expected=run.rows_expected)
+            checker = RowChecker(header, actor_codes=self.actor_codes, today=timezone.localdate())
+            self.batch: list[tuple] = []
+            self.read = 0
+            workers = int(policy("IMPORT_WORKERS", os.cpu_count() or 1))
+            if workers > 1 and (source.expected or 0) >= int(policy("IMPORT_PARALLEL_MIN_ROWS", 50_000)):
+                self._check_parallel(source, checker, workers)
+            else:
+                for number, cells, error in source.rows():
+                    if error:
+                        self._unreadable(number, error)
+                    elif any(cell_text(cell) for cell in cells):
+                        self._take(number, checker.check(cells))
+                    else:
+                        self.blank_rows += 1
+            self.stage.load(self.batch)
+            self.flush_rejections()
+            self.save_progress(force=True, rows_read=self.read, phase=ImportPhase.MATCHING)
+        if self.blank_rows:
+            run.messages.append(f"{self.blank_rows} baris kosong dilewati.")
+
+    def _take(self, number: int, result: RowResult) -> None:
+        self.read += 1
+        for column, problem in result.problems:
+            self.add_problem(number, column, problem)
+        for column, problem in result.warnings:
+            self.add_problem(number, column, problem, warning=True)
+        self.batch.append((number, *result.stage))
+        if len(self.batch) >= self.batch_size:
+            self._flush_batch()
+
+    def _unreadable(self, number: int, code: str) -> None:
+        self.read += 1
+        limit = f"{CSV_FIELD_LIMIT:,}".replace(",", ".")
+        message = f"Baris terlalu panjang: ada sel lebih dari {limit} karakter, atau tanda kutip yang tidak ditutup"
+        self.add_problem(number, "", Problem(code, message))
+        self.batch.append((number, False, None))
+        if len(self.batch) >= self.batch_size:
+            self._flush_batch()
+
+    def _flush_batch(self) -> None:
+        self.stage.load(self.batch)
+        self.batch = []
+        self.flush_rejections()
+        self.save_progress(rows_read=self.read)
+
+    def _check_parallel(self, source: Source, checker: RowChecker, workers: int) -> None:
+        """Check rows in worker processes (forked: they share the checker and never touch the database), a few
+        chunks in flight at a time so that memory stays flat; results are taken in file order."""
+        global _WORKER_CHECKER
+        import multiprocessing
+        from collections import deque
+
+        _WORKER_CHECKER = checker
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            pending: deque = deque()
+            chunk: list[tuple[int, list]] = []
+
+            def drain(keep: int) -> None:
+                while len(pending) > keep:
+                    for number, result in pending.popleft().get():
+                        self._take(number, result)
+
+            for number, cells, error in source.rows():
+                if error:
+                    self._unreadable(number, error)
+                elif any(cell_text(cell) for cell in cells):
+                    chunk.append((number, cells))
+                    if len(chunk) >= PARALLEL_CHUNK:
+                        pending.append(pool.apply_async(_check_chunk, (chunk,)))
+                        chunk = []
+                        drain(2 * workers)
+                else:
+                    self.blank_rows += 1
+            if chunk:
+                pending.append(pool.apply_async(_check_chunk, (chunk,)))
+            drain(0)
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+            _WORKER_CHECKER = None
+
+    def match(self):
+        """The checks that need the whole file or the registry: set-based, on the staging table."""
+        stage = self.stage
+        stage.analyze()
+        rejected: list[int] = []
+        # the same NIK on several rows: all of them
+        group: list[tuple[int, str]] = []
+        for row_no, nik in itertools.chain(
+            stage.stream(
+                f"SELECT s.row_no, s.nik FROM {STAGE} s JOIN (SELECT nik FROM {STAGE} WHERE nik <> '' "
+                f"GROUP BY nik HAVING COUNT(*) > 1) d ON d.nik = s.nik ORDER BY s.nik, s.row_no"
+            ),
+            [(None, None)],
+        ):
+            if group and nik != group[0][1]:
+                numbers = [number for number, _nik in group]
+                shown = ", ".join(str(n) for n in numbers[:6]) + (" …" if len(numbers) > 6 else "")
+                for number in numbers:
+                    self.add_problem(
+                        number,
+                        "nik",
+                        Problem(
+                            "nik_ganda_dalam_berkas",
+                            f"NIK {group[0][1]} muncul di {len(numbers)} baris berkas ini (baris {shown}); "
+                            "semua baris itu ditolak, sisakan satu",
+                        ),
+                    )
+                rejected += numbers
+                group = []
+            if row_no is not None:
+                group.append((row_no, nik))
+            if len(self.rejections) >= 5000:
+                self.flush_rejections()
+        stage.reject(rejected)
+        self.flush_rejections()
+        # household fields that differ between the rows of one No. KK: all rows of that KK
+        rejected = []
+        names = ("no_kk", *HH_STAGE[:-1])
+        columns = {stage_name: column for column, (_f, stage_name) in HOUSEHOLD_COLUMNS.items()}
+        kk_rows: list[tuple] = []
+        for row in itertools.chain(
+            stage.stream(
+                f"SELECT s.row_no, {', '.join('s.' + n for n in names)} FROM {STAGE} s JOIN "
+                f"(SELECT no_kk FROM {STAGE} WHERE ok GROUP BY no_kk HAVING COUNT(DISTINCT hh_sig) > 1) d "
+                f"ON d.no_kk = s.no_kk WHERE s.ok ORDER BY s.no_kk, s.row_no"
+            ),
+            [(None, None)],
+        ):
+            if kk_rows and row[1] != kk_rows[0][1]:
+                differ = [
+                    columns[name]
+                    for position, name in enumerate(names[1:], start=2)
+                    if len({r[position] for r in kk_rows}) > 1
+                ]
+                numbers = [r[0] for r in kk_rows]
+                for number in numbers:
+                    self.add_problem(
+                        number,
+                        differ[0] if differ else "no_kk",
+                        Problem(
+                            "kk_tidak_konsisten",
+                            f"Data keluarga No. KK {kk_rows[0][1]} berbeda antarbaris ({', '.join(differ)}); "
+                            f"semua {len(numbers)} baris KK ini ditolak. Samakan kolom keluarga di setiap baris anggota",
+                        ),
+                    )
+                rejected += numbers
+                kk_rows = []
+            if row[0] is not None:
+                kk_rows.append(row)
+            if len(self.rejections) >= 5000:
+                self.flush_rejections()
+        stage.reject(rejected)
+        self.flush_rejections()
+        # a NIK already registered outside the actor's areas, or deleted / merged
+        rejected = []
+        person, household = _q(Person._meta.db_table), _q(Household._meta.db_table)
+        outside_sql, outside_params = self._outside("h.desa_id")
+        for row_no, nik, desa, gone in stage.stream(
+            f"SELECT s.row_no, s.nik, h.desa_id, (p.deleted_at IS NOT NULL OR p.merged_into_id IS NOT NULL) "
+            f"FROM {STAGE} s JOIN {person} p ON p.nik = s.nik JOIN {household} h ON h.id = p.household_id "
+            f"WHERE s.ok AND (p.deleted_at IS NOT NULL OR p.merged_into_id IS NOT NULL OR {outside_sql}) "
+            "ORDER BY s.row_no",
+            outside_params,
+        ):
+            if gone:
+                problem = Problem(
+                    "nik_terhapus",
+                    f"NIK {nik} milik data yang sudah dihapus atau digabungkan; pulihkan atau periksa di halaman registri",
+                )
+            else:
+                problem = Problem("di_luar_wilayah", f"NIK {nik} sudah terdaftar di desa {desa}, di luar wilayah Anda")
+            self.add_problem(row_no, "nik", problem)
+            rejected.append(row_no)
+        # a No. KK already registered (live) outside the actor's areas
+        if self.actor_codes is not None:
+            for row_no, no_kk, desa in stage.stream(
+                f"SELECT s.row_no, s.no_kk, h.desa_id FROM {STAGE} s JOIN {household} h "
+                f"ON h.no_kk = s.no_kk AND h.deleted_at IS NULL WHERE s.ok AND {outside_sql} ORDER BY s.row_no",
+                outside_params,
+            ):
+                self.add_problem(
+                    row_no,
+                    "no_kk",
+                    Problem("di_luar_wilayah", f"No. KK {no_kk} sudah terdaftar di desa {desa}, di luar wilayah Anda"),
+                )
+                rejected.append(row_no)
+        stage.reject(rejected)
+        self.flush_rejections()
+        self.run.rows_read = stage.scalar(f"SELECT COUNT(*) FROM {STAGE}")
+        self.run.rows_rejected = stage.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE NOT ok")
+
+    def _outside(self, column: str) -> tuple[str, list]:
+        """SQL that holds when the area code in `column` lies outside the actor's areas."""
+        if self.actor_codes is None:
+            return "FALSE", []
+        if not self.actor_codes:
+            return "TRUE", []
+        parts, params = [], []
+        for code in self.actor_codes:
+            parts.append(f"{column} = %s OR {column} LIKE %s")
+            params += [code, code + ".%"]
+        return "NOT (" + " OR ".join(parts) + ")", params
+
+    def write(self):
+        run = self.run
+        self.save_progress(force=True, phase=ImportPhase.WRITING)
+        writer_class = SqlWriter if self.writer_name == "sql" else OrmWriter
+        writer = writer_class(self)
+        if run.dry_run:
+            self.timed("rencanakan", writer.plan)
+            run.messages.append("Uji coba (dry run): tidak ada data yang ditulis.")
+            self.finish()
+            return
+        with transaction.atomic():
+            self.timed("tulis", writer.write)
+            self.finish()
+
+    def finish(self):
+        run = self.run
+        if run.warnings:
+            run.messages.append(
+                f"{run.warnings} peringatan (misalnya awalan NIK yang bukan kode kecamatan yang dikenal); "
+                "baris itu tetap diterima."
+                + (f" Hanya {WARNING_LIMIT} pertama yang disimpan." if run.warnings > WARNING_LIMIT else "")
+            )
+        run.messages.append(
+            "Waktu: " + ", ".join(f"{name} {seconds:.1f} detik" for name, seconds in self.timings.items()) + "."
+        )
+        if not run.totals_add_up:  # a bug, never a data problem: refuse to pretend
+            raise RuntimeError(
+                f"totals do not add up: read {run.rows_read} != {run.rows_created} + {run.rows_updated} + "
+                f"{run.rows_unchanged} + {run.rows_rejected}"
+            )
+        run.status, run.phase, run.finished_at = ImportStatus.DONE, ImportPhase.FINISHED, timezone.now()
+        self.audit()
+        run.save()
+
+    def audit(self, failed: bool = False):
+        run = self.run
+        totals = {
+            "rows_read": run.rows_read,
+            "rows_created": run.rows_created,
+            "rows_updated": run.rows_updated,
+            "rows_unchanged": run.rows_unchanged,
+            "rows_rejected": run.rows_rejected,
+            "households_created": run.households_created,
+            "households_updated": run.households_updated,
+            "status": run.status,
+            "dry_run": run.dry_run,
+            "file_sha256": run.file_sha256,
+        }
+        audit_record(
+            actor=run.actor,
+            action="registry.import",
+            object_type="registry.importrun",
+            object_id=str(run.pk),
+            object_repr=run.file_name,
+            area_code=run.area_code,
+            changes={name: {"before": None, "after": value} for name, value in totals.items()},
+            reason=run.error if failed else ("uji coba (dry run)" if run.dry_run else ""),
+        )
+
+    def reason(self) -> str:
+        return f"Impor registri #{self.run.pk} ({self.run.file_name})"
+
+    def audit_event(self, action: str, obj_type: str, obj_id, repr_: str, area: str, changes: dict) -> AuditEvent:
+        return AuditEvent(
+            actor=self.actor,
+            actor_username=self.actor.get_username(),
+            action=action,
+            object_type=obj_type,
+            object_id=str(obj_id),
+            object_repr=repr_[:200],
+            area_code=area or "",
+            changes=json_value(changes),
+            reason=self.reason(),
+        )
+
+
+def import_run_execute(
+    *, run: ImportRun, path: Path | None = None, progress: ProgressCallback | None = None, writer: str | None = None
+) -> ImportRun:
+    """Run an import: check, match, write (or, for a dry run, only report). A refused file ends the run as failed;
+    any other error also marks it failed, leaves the registry as it was, and is raised again."""
+    if run.status != ImportStatus.QUEUED:
+        raise ValueError(f"import run {run.pk} is {run.status}, not queued")
+    return Runner(run, Path(path) if path else stored_path(run), progress, writer).execute()
+
+
+# --- writers -----------------------------------------------------------------------------------------------------
+def _given_fields(header: Header) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(model field, staging column) of the household and person fields the file gives."""
+    household = [(f, s) for column, (f, s) in HOUSEHOLD_COLUMNS.items() if column in header.index]
+    if "penghasilan_bulanan" in header.index:
+        household.append(("poverty_class", "poverty_class"))
+    person = [(f, s) for column, (f, s) in PERSON_COLUMNS.items() if column in header.index]
+    if "nama" in header.index:
+        person.append(("name_normalized", "name_normalized"))
+    return household, person
+
+
+HH_AUDIT_FIELDS = [
+    "desa",
+    "alamat",
+    "dusun",
+    "rt",
+    "rw",
+    "id_dtks",
+    "desil",
+    "pkh_status",
+    "monthly_income",
+    "basic_needs_cost",
+    "poverty_class",
+]
+PERSON_AUDIT_FIELDS = [
+    "household",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relation",
+    "marital_status",
+    "education",
+    "occupation",
+]
+
+
+class OrmWriter:
+    """The portable path: the staging table read in batches of whole households, compared in Python, written with
+    bulk_create and bulk_update. Used on SQLite (and on PostgreSQL when IMPORT_WRITER is "orm")."""
+
+    def __init__(self, runner: Runner):
+        self.runner = runner
+        self.run = runner.run
+        self.hh_fields, self.person_fields = _given_fields(runner.header)
+        self.columns = ("row_no", "no_kk", "nik", *HH_STAGE, *PERSON_STAGE)
+        self.dry_run = True
+        self.today = timezone.localdate()
+
+    def plan(self):
+        self.dry_run = True
+        self._all()
+
+    def write(self):
+        self.dry_run = False
+        self._all()
+
+    def _all(self):
+        run = self.run
+        run.rows_created = run.rows_updated = run.rows_unchanged = 0
+        run.households_created = run.households_updated = 0
+        for batch in self._batches():
+            self.write_batch(batch)
+
+    def _batches(self) -> Iterator[list[dict]]:
+        select = f"SELECT {', '.join(self.columns)} FROM {STAGE} WHERE ok"
+        last = ""
+        size = self.runner.batch_size
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{select} AND no_kk > %s ORDER BY no_kk, row_no LIMIT %s", [last, size])
+                rows = cursor.fetchall()
+                if len(rows) == size:
+                    tail = rows[-1][1]
+                    complete = [row for row in rows if row[1] != tail]
+                    if not complete:  # one household larger than a batch
+                        cursor.execute(f"{select} AND no_kk = %s ORDER BY row_no", [tail])
+                        complete = cursor.fetchall()
+                    rows = complete
+            if not rows:
+                return
+            last = rows[-1][1]
+            yield [dict(zip(self.columns, row, strict=True)) for row in rows]
+
+    def _value(self, row: dict, stage_name: str):
+        value = row[stage_name]
+        if stage_name == "birth_date" and isinstance(value, str):
+            return datetime.date.fromisoformat(value)
+        return value
+
+    def write_batch(self, rows: list[dict]):
+        run, runner = self.run, self.runner
+        now = timezone.now()
+        kks = list(dict.fromkeys(row["no_kk"] for row in rows))
+        households: dict[str, Household] = {}
+        for household in Household.objects.live().filter(no_kk__in=kks).order_by("-id"):
+            households[household.no_kk] = household
+        people = {person.nik: person for person in Person.objects.filter(nik__in=[row["nik"] for row in rows])}
+        events: list[AuditEvent] = []
+        new_households, changed_households, household_state = [], [], {}
+        firsts: dict[str, dict] = {}
+        for row in rows:
+            firsts.setdefault(row["no_kk"], row)
+        for kk in kks:
+            first = firsts[kk]
+            target = {f: self._value(first, s) for f, s in self.hh_fields}
+            if "desa" in target:
+                target["desa_id"] = target.pop("desa")
+            household = households.get(kk)
+            if household is None:
+                household = Household(no_kk=kk, **target)
+                new_households.append(household)
+                households[kk] = household
+                household_state[kk] = "new"
+                continue
+            before = {name: getattr(household, name) for name in target}
+            if before != target:
+                audit_before = {name: json_value(getattr(household, name)) for name in target}
+                for name, value in target.items():
+                    setattr(household, name, value)
+                household.version += 1
+                household.updated_at = now
+                changed_households.append(household)
+                household_state[kk] = "changed"
+                changes = changes_between(audit_before, {name: json_value(v) for name, v in target.items()})
+                events.append(
+                    runner.audit_event(
+                        "household.update",
+                        "registry.household",
+                        household.pk,
+                        str(household),
+                        household.desa_id,
+                        {("desa" if k == "desa_id" else k): v for k, v in changes.items()},
+                    )
+                )
+            else:
+                household_state[kk] = "same"
+        if not self.dry_run:
+            Household.objects.bulk_create(new_households)
+            KkHistory.objects.bulk_create(
+                [
+                    KkHistory(household=h, no_kk=h.no_kk, valid_from=self.today, reason=KkChangeReason.PERTAMA)
+                    for h in new_households
+                ]
+            )
+            if changed_households:
+                Household.objects.bulk_update(
+                    changed_households,
+                    [("desa" if f == "desa" else f) for f, _s in self.hh_fields] + ["version", "updated_at"],
+                )
+        run.households_created += len(new_households)
+        run.households_updated += len(changed_households)
+        new_people, changed_people = [], []
+        for row in rows:
+            household = households[row["no_kk"]]
+            target = {f: self._value(row, s) for f, s in self.person_fields}
+            person = people.get(row["nik"])
+            if person is None:
+                new_people.append(Person(nik=row["nik"], household=household, **target))
+                run.rows_created += 1
+                continue
+            before = {name: getattr(person, name) for name in target}
+            moved = household.pk is None or person.household_id != household.pk
+            if before != target or moved:
+                audit_before = {name: json_value(getattr(person, name)) for name in target if name != "name_normalized"}
+                audit_after = {name: json_value(v) for name, v in target.items() if name != "name_normalized"}
+                if moved:
+                    audit_before["household"] = person.household_id
+                    audit_after["household"] = household.pk
+                for name, value in target.items():
+                    setattr(person, name, value)
+                person.household = household
+                person.version += 1
+                person.updated_at = now
+                changed_people.append(person)
+                events.append(
+                    runner.audit_event(
+                        "person.update",
+                        "registry.person",
+                        person.pk,
+                        person.name,
+                        household.desa_id,
+                        changes_between(audit_before, audit_after),
+                    )
+                )
+                run.rows_updated += 1
+            elif household_state[row["no_kk"]] != "same":
+                run.rows_updated += 1
+            else:
+                run.rows_unchanged += 1
+        if not self.dry_run:
+            Person.objects.bulk_create(new_people)
+            if changed_people:
+                Person.objects.bulk_update(
+                    changed_people, [f for f, _s in self.person_fields] + ["household", "version", "updated_at"]
+                )
+            AuditEvent.objects.bulk_create(events)
+
+
+class SqlWriter:
+    """The PostgreSQL path: set-based SQL from the staging table (one pass each for households, history and people).
+
+    Before/after of updated records is read in chunks for their audit events before the UPDATE runs."""
+
+    def __init__(self, runner: Runner):
+        self.runner = runner
+        self.run = runner.run
+        self.hh_fields, self.person_fields = _given_fields(runner.header)
+        self.households = "pendamping_import_households"
+        self.people = "pendamping_import_people"
+
+    def _hh_column(self, name: str) -> str:
+        return "desa_id" if name == "desa" else name
+
+    def _prepare(self, assign_ids: bool):
+        household, person = _q(Household._meta.db_table), _q(Person._meta.db_table)
+        hh_diff = " OR ".join(f"h.{self._hh_column(f)} IS DISTINCT FROM s.{s}" for f, s in self.hh_fields) or "FALSE"
+        person_diff = " OR ".join(f"p.{f} IS DISTINCT FROM s.{s}" for f, s in self.person_fields) or "FALSE"
+        aggregates = ", ".join(f"MIN({name}) AS {name}" for name in HH_STAGE)
+        person_columns = ", ".join(f"s.{name}" for name in PERSON_STAGE)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.people}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.households}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.households} AS SELECT s.*, h.id AS household_id, "
+                f"CASE WHEN h.id IS NULL THEN 'new' WHEN ({hh_diff}) THEN 'changed' ELSE 'same' END AS state "
+                f"FROM (SELECT no_kk, {aggregates} FROM {STAGE} WHERE ok GROUP BY no_kk) s "
+                f"LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL"
+            )
+            if assign_ids:
+                cursor.execute(
+                    f"UPDATE {self.households} SET household_id = "
+                    f"nextval(pg_get_serial_sequence('{Household._meta.db_table}', 'id')) WHERE state = 'new'"
+                )
+            cursor.execute(f"ANALYZE {self.households}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.people} AS SELECT s.row_no, s.nik, {person_columns}, "
+                f"hh.household_id, hh.state AS household_state, hh.desa_code, p.id AS person_id, "
+                f"(p.id IS NOT NULL AND ({person_diff} OR p.household_id IS DISTINCT FROM hh.household_id)) "
+                f"AS person_changed "
+                f"FROM {STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk "
+                f"LEFT JOIN {person} p ON p.nik = s.nik WHERE s.ok"
+            )
+            cursor.execute(f"ANALYZE {self.people}")
+            cursor.execute(
+                f"SELECT COUNT(*) FILTER (WHERE state = 'new'), COUNT(*) FILTER (WHERE state = 'changed') "
+                f"FROM {self.households}"
+            )
+            self.run.households_created, self.run.households_updated = cursor.fetchone()
+            cursor.execute(
+                "SELECT COUNT(*) FILTER (WHERE person_id IS NULL), "
+                "COUNT(*) FILTER (WHERE person_id IS NOT NULL AND (person_changed OR household_state <> 'same')), "
+                "COUNT(*) FILTER (WHERE person_id IS NOT NULL AND NOT person_changed AND household_state = 'same') "
+                f"FROM {self.people}"
+            )
+            self.run.rows_created, self.run.rows_updated, self.run.rows_unchanged = cursor.fetchone()
+
+    def plan(self):
+        self._prepare(assign_ids=False)
+
+    def write(self):
+        self._prepare(assign_ids=True)
+        self.audit_households()
+        self.insert_households()
+        self.update_households()
+        self.audit_people()
+        self.insert_people()
+        self.update_people()
+
+    def _insert(self, model, source: str, mapping: dict[str, Any], where: str):
+        columns, values, params = [], [], []
+        now = timezone.now()
+        for model_field in model._meta.concrete_fields:
+            name = model_field.name
+            if name in mapping:
+                expression = mapping[name]
+                if isinstance(expression, tuple):
+                    expression, value = expression
+                    params.append(value)
+                values.append(expression)
+            elif model_field.primary_key:
+                continue
+            elif name in ("created_at", "updated_at"):
+                values.append("%s")
+                params.append(now)
+            else:
+                values.append("%s")
+                params.append(model_field.get_db_prep_save(model_field.get_default(), connection))
+            columns.append(_q(model_field.column))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {source} s WHERE {where}",
+                params,
+            )
+
+    def insert_households(self):
+        mapping = {"id": "s.household_id", "no_kk": "s.no_kk"}
+        mapping.update({f: f"s.{s}" for f, s in self.hh_fields})
+        self._insert(Household, self.households, mapping, "s.state = 'new'")
+        self._insert(
+            KkHistory,
+            self.households,
+            {
+                "household": "s.household_id",
+                "no_kk": "s.no_kk",
+                "valid_from": ("%s", timezone.localdate()),  # the day in Asia/Jakarta
+                "reason": ("%s", KkChangeReason.PERTAMA.value),
+            },
+            "s.state = 'new'",
+        )
+
+    def update_households(self):
+        if not self.hh_fields:
+            return
+        sets = ", ".join(f"{self._hh_column(f)} = s.{s}" for f, s in self.hh_fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_q(Household._meta.db_table)} h SET {sets}, version = h.version + 1, updated_at = %s "
+                f"FROM {self.households} s WHERE s.state = 'changed' AND h.id = s.household_id",
+                [timezone.now()],
+            )
+
+    def insert_people(self):
+        mapping = {"nik": "s.nik", "household": "s.household_id"}
+        mapping.update({f: f"s.{s}" for f, s in self.person_fields})
+        self._insert(Person, self.people, mapping, "s.person_id IS NULL")
+
+    def update_people(self):
+        sets = ", ".join([f"{f} = s.{s}" for f, s in self.person_fields] + ["household_id = s.household_id"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_q(Person._meta.db_table)} p SET {sets}, version = p.version + 1, updated_at = %s "
+                f"FROM {self.people} s WHERE s.person_changed AND p.id = s.person_id",
+                [timezone.now()],
+            )
+
+    def _audit_stream(self, sql: str, build: Callable[[tuple], AuditEvent | None]):
+        events = []
+        for row in self.runner.stage.stream(sql):
+            event = build(row)
+            if event is not None:
+                events.append(event)
+            if len(events) >= 5000:
+                AuditEvent.objects.bulk_create(events)
+                events = []
+        AuditEvent.objects.bulk_create(events)
+
+    def audit_households(self):
+        fields = self.hh_fields
+        if not fields:
+            return
+        old = ", ".join(f"h.{self._hh_column(f)}" for f, _s in fields)
+        new = ", ".join(f"s.{s}" for _f, s in fields)
+        names = [f for f, _s in fields]
+        width = len(fields)
+
+        def build(row):
+            pk, desa, no_kk = row[0], row[1], row[2]
+            before = dict(zip(names, row[3 : 3 + width], strict=True))
+            after = dict(zip(names, row[3 + width :], strict=True))
+            return self.runner.audit_event(
+                "household.update",
+                "registry.household",
+                pk,
+                f"KK {no_kk}",
+                after.get("desa") or desa,
+                changes_between(before, after),
+            )
+
+        self._audit_stream(
+            f"SELECT h.id, h.desa_id, h.no_kk, {old}, {new} FROM {self.households} s "
+            f"JOIN {_q(Household._meta.db_table)} h ON h.id = s.household_id WHERE s.state = 'changed' ORDER BY h.id",
+            build,
+        )
+
+    def audit_people(self):
+        fields = [(f, s) for f, s in self.person_fields if f != "name_normalized"]
+        old = ", ".join([f"p.{f}" for f, _s in fields] + ["p.household_id"])
+        new = ", ".join([f"s.{s}" for _f, s in fields] + ["s.household_id"])
+        names = [f for f, _s in fields] + ["household"]
+        width = len(names)
+
+        def build(row):
+            pk, name, desa = row[0], row[1], row[2]
+            before = dict(zip(names, row[3 : 3 + width], strict=True))
+            after = dict(zip(names, row[3 + width :], strict=True))
+            return self.runner.audit_event(
+                "person.update",
+                "registry.person",
+                pk,
+                after.get("name") or name,
+                desa,
+                changes_between(before, after),
+            )
+
+        self._audit_stream(
+            f"SELECT p.id, p.name, s.desa_code, {old}, {new} FROM {self.people} s "
+            f"JOIN {_q(Person._meta.db_table)} p ON p.id = s.person_id WHERE s.person_changed ORDER BY p.id",
+            build,
+        )
+
+
+# --- reads (scoped) ----------------------------------------------------------------------------------------------
+def import_runs_visible(*, actor) -> QuerySet[ImportRun]:
+    """The runs in the actor's areas for registry.import (by the run's area code), newest first."""
+    return scoped(ImportRun.objects.all(), actor, "area_code", CAPABILITY)
+
+
+def import_run_get(*, actor, pk: int) -> ImportRun:
+    return get_in_scope_or_404(ImportRun.objects.all(), actor, "area_code", CAPABILITY, pk=pk)
+
+
+def import_rejections_of(*, run: ImportRun, warnings: bool = False) -> QuerySet[ImportRejection]:
+    """The rejections (or the warnings) of a run already fetched through import_run_get."""
+    return run.rejections.filter(warning=warnings).order_by("row", "id")
+
+
+def import_rejection_summary(*, run: ImportRun) -> list[dict]:
+    """How many rows each reason code rejected."""
+    from django.db.models import Count
+
+    return list(run.rejections.filter(warning=False).values("code").annotate(n=Count("id")).order_by("-n", "code"))
+
+
+def import_report_record(*, actor, run: ImportRun) -> None:
+    """The rejection report holds NIKs and names: its download is recorded like any export."""
+    audit_record(
+        actor=actor,
+        action="registry.import_report",
+        object_type="registry.importrun",
+        object_id=str(run.pk),
+        object_repr=run.file_name,
+        area_code=run.area_code,
+        reason="unduh laporan baris ditolak",
+    )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell for a CSV that people open in a spreadsheet: text that starts like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def rejection_report_rows(run: ImportRun) -> Iterator[list[str]]:
+    """The rejection report, header first: baris, kolom, kode, pesan (then the warnings, marked)."""
+    yield ["baris", "kolom", "kode", "pesan", "jenis"]
+    for warning in (False, True):
+        for rejection in run.rejections.filter(warning=warning).order_by("row", "id").iterator(chunk_size=2000):
+            yield [
+                str(rejection.row),
+                rejection.column,
+                rejection.code,
+                safe_cell(rejection.message),
+                "peringatan" if warning else "ditolak",
+            ]

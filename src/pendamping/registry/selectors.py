@@ -1,0 +1,278 @@
+"""Every read of the registry a user triggers, limited to the actor's areas.
+
+A household is scoped by its desa, a person by their household's desa, an audit event by its area. Lists hold live
+records only: a soft-deleted household or a merged person stays in the database and in the audit log, and shows up
+only as the history of the record it was merged into.
+
+Search (`q`): 16 digits (after spaces, dots and dashes are dropped) are a NIK or a No. KK, matched exactly, a No. KK
+also among the old numbers of a household; anything else is a name, matched case- and accent-insensitively as a part
+of any member's name.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from pendamping.areas.models import Area
+from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import AreaLevel, covers
+from pendamping.core.models import AuditEvent
+from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scope_q, scoped
+
+from .models import Household, KkHistory, Person, PersonPpks
+from .nik import clean_number
+from .text import normalize_name
+from .vocab import ChecklistKind, Relation
+
+VIEW = "registry.view"
+HOUSEHOLD_AREA = "desa__code"
+PERSON_AREA = "household__desa__code"
+RELATION_ORDER = {value: index for index, value in enumerate(Relation.values)}
+AREA_CHOICES_MAX = 600  # beyond this many desa, the area filter offers kecamatan (then kabupaten) instead
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    """What the household list is filtered by. None: no filter; "" for pkh_status or poverty_class is a value
+    (not a PKH family, not assessed)."""
+
+    q: str = ""
+    desa: str = ""
+    desil: int | None = None
+    pkh_status: str | None = None
+    poverty_class: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "q": self.q,
+            "desa": self.desa,
+            "desil": self.desil,
+            "pkh_status": self.pkh_status,
+            "poverty_class": self.poverty_class,
+        }
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    q: str = ""
+    desa: str = ""
+    ppks: str = ""
+    sex: str = ""
+
+    def as_dict(self) -> dict:
+        return {"q": self.q, "desa": self.desa, "ppks": self.ppks, "sex": self.sex}
+
+
+def search_number(q: str) -> str | None:
+    """The 16-digit number a search stands for, or None when it is a name."""
+    number = clean_number(q)
+    return number if number.isdigit() and len(number) == 16 else None
+
+
+def _households_matching(q: str) -> Q:
+    """Households that a search names: by a member's NIK, by their No. KK (now or before) or by a member's name."""
+    number = search_number(q)
+    if number is not None:
+        return (
+            Q(no_kk=number)
+            | Q(pk__in=KkHistory.objects.filter(no_kk=number).values("household_id"))
+            | Q(pk__in=Person.objects.live().filter(nik=number).values("household_id"))
+        )
+    name = normalize_name(q)
+    if not name:
+        return Q()
+    return Q(pk__in=Person.objects.live().filter(name_normalized__contains=name).values("household_id"))
+
+
+def _people_matching(q: str) -> Q:
+    number = search_number(q)
+    if number is not None:
+        return (
+            Q(nik=number)
+            | Q(household__no_kk=number)
+            | Q(household_id__in=KkHistory.objects.filter(no_kk=number).values("household_id"))
+        )
+    name = normalize_name(q)
+    return Q(name_normalized__contains=name) if name else Q()
+
+
+def households_visible(*, actor, filters: HouseholdFilter | None = None, capability: str = VIEW) -> QuerySet:
+    """The live households in the actor's areas that match the filter, each with its head(s) and its size."""
+    filters = filters or HouseholdFilter()
+    households = scoped(Household.objects.live(), actor, HOUSEHOLD_AREA, capability)
+    if filters.q.strip():
+        households = households.filter(_households_matching(filters.q))
+    if filters.desa:
+        households = households.filter(subtree_q(filters.desa, HOUSEHOLD_AREA))
+    if filters.desil is not None:
+        households = households.filter(desil=filters.desil)
+    if filters.pkh_status is not None:
+        households = households.filter(pkh_status=filters.pkh_status)
+    if filters.poverty_class is not None:
+        households = households.filter(poverty_class=filters.poverty_class)
+    size = (
+        Person.objects.live()
+        .filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        households.select_related("desa")
+        .annotate(member_count=Coalesce(Subquery(size, output_field=IntegerField()), Value(0)))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.live().filter(relation=Relation.KEPALA_KELUARGA).order_by("pk"),
+                to_attr="heads",
+            )
+        )
+        .order_by("desa_id", "no_kk", "pk")
+    )
+
+
+def household_export_rows(*, actor, filters: HouseholdFilter, capability: str = "registry.export"):
+    """The households of the list, as tuples for the export (in chunks: memory does not grow with the list)."""
+    head = Person.objects.live().filter(household=OuterRef("pk"), relation=Relation.KEPALA_KELUARGA).order_by("pk")
+    rows = (
+        households_visible(actor=actor, filters=filters, capability=capability)
+        .prefetch_related(None)
+        .annotate(head_nik=Subquery(head.values("nik")[:1]), head_name=Subquery(head.values("name")[:1]))
+    )
+    return rows.iterator(chunk_size=2000)
+
+
+def household_get(*, actor, pk, capability: str = VIEW) -> Household:
+    return get_in_scope_or_404(
+        Household.objects.live().select_related("desa", "desa__parent"), actor, HOUSEHOLD_AREA, capability, pk=pk
+    )
+
+
+def household_members(*, household: Household) -> list[Person]:
+    """The live members, the head first, each with their PPKS (newest first) and the records merged into them."""
+    members = list(
+        household.members.live().prefetch_related(
+            Prefetch("ppks", queryset=PersonPpks.objects.order_by("-assessed_on", "category", "pk")),
+            Prefetch("merged_from", queryset=Person.objects.order_by("pk")),
+        )
+    )
+    return sorted(members, key=lambda p: (RELATION_ORDER.get(p.relation, 99), p.birth_date, p.pk))
+
+
+def household_kk_history(*, household: Household) -> QuerySet[KkHistory]:
+    return household.kk_history.order_by("-valid_from", "-pk")
+
+
+def household_checklists(*, household: Household) -> dict:
+    """{"latest": [the newest checklist of each kind], "history": [all, newest first]}."""
+    history = list(household.checklists.order_by("-assessed_on", "-pk"))
+    latest = {}
+    for checklist in history:
+        latest.setdefault(checklist.kind, checklist)
+    return {"latest": [latest[kind] for kind in ChecklistKind.values if kind in latest], "history": history}
+
+
+def _events(actor, object_type: str, ids) -> QuerySet[AuditEvent]:
+    """Audit events of records the actor may see: read with the registry's scope, not the audit log's, since the change
+    history of a record in one's area belongs to whoever may see the record."""
+    return scoped(AuditEvent.objects.all(), actor, "area_code", VIEW).filter(
+        object_type=object_type, object_id__in=[str(pk) for pk in ids]
+    )
+
+
+def household_history(*, actor, household: Household, limit: int = 100) -> list[AuditEvent]:
+    """The changes of the household and of everyone who is or was on its card, newest first."""
+    member_ids = list(Person.objects.filter(household=household).values_list("pk", flat=True))
+    events = _events(actor, "registry.household", [household.pk]) | _events(actor, "registry.person", member_ids)
+    return list(events.order_by("-at", "-pk")[:limit])
+
+
+def people_visible(*, actor, filters: PersonFilter | None = None, capability: str = VIEW) -> QuerySet[Person]:
+    filters = filters or PersonFilter()
+    people = scoped(Person.objects.live(), actor, PERSON_AREA, capability)
+    if filters.q.strip():
+        people = people.filter(_people_matching(filters.q))
+    if filters.desa:
+        people = people.filter(subtree_q(filters.desa, PERSON_AREA))
+    if filters.ppks:
+        people = people.filter(
+            pk__in=PersonPpks.objects.filter(category=filters.ppks, ended_on__isnull=True).values("person_id")
+        )
+    if filters.sex:
+        people = people.filter(sex=filters.sex)
+    return (
+        people.select_related("household", "household__desa")
+        .prefetch_related(
+            Prefetch("ppks", queryset=PersonPpks.objects.filter(ended_on__isnull=True).order_by("category"))
+        )
+        .order_by("household__desa_id", "household__no_kk", "name_normalized", "pk")
+    )
+
+
+def person_export_rows(*, actor, filters: PersonFilter, capability: str = "registry.export"):
+    return people_visible(actor=actor, filters=filters, capability=capability).iterator(chunk_size=2000)
+
+
+def person_get(*, actor, pk, capability: str = VIEW) -> Person:
+    return get_in_scope_or_404(
+        Person.objects.live().select_related("household", "household__desa"), actor, PERSON_AREA, capability, pk=pk
+    )
+
+
+def person_ppks(*, person: Person) -> QuerySet[PersonPpks]:
+    return person.ppks.select_related("recorded_by").order_by("-assessed_on", "category", "pk")
+
+
+def person_history(*, actor, person: Person, limit: int = 100) -> list[AuditEvent]:
+    return list(_events(actor, "registry.person", [person.pk]).order_by("-at", "-pk")[:limit])
+
+
+def person_merged_records(*, actor, person: Person) -> list[dict]:
+    """The records merged into this person (and into those, and so on), each with its PPKS and its own history."""
+    found: list[Person] = []
+    frontier = [person.pk]
+    while frontier:
+        batch = list(
+            Person.objects.filter(merged_into_id__in=frontier)
+            .select_related("household", "household__desa")
+            .prefetch_related(Prefetch("ppks", queryset=PersonPpks.objects.order_by("-assessed_on", "pk")))
+            .order_by("pk")
+        )
+        batch = [p for p in batch if p not in found and p.pk != person.pk]
+        found += batch
+        frontier = [p.pk for p in batch]
+    events: dict[int, list[AuditEvent]] = defaultdict(list)
+    for event in _events(actor, "registry.person", [p.pk for p in found]).order_by("-at", "-pk"):
+        events[int(event.object_id)].append(event)
+    return [{"person": p, "events": events[p.pk]} for p in found]
+
+
+def area_filter_choices(*, actor, capability: str = VIEW) -> list:
+    """The areas the lists can be narrowed to, grouped: each kecamatan ("all its desa") with its desa, for a scope of
+    up to AREA_CHOICES_MAX desa; a wider scope gets kabupaten with their kecamatan (a province, the nation: provinces
+    with their kabupaten). Only areas inside the scope."""
+    codes = scope_codes(actor, capability)
+    steps = [
+        (AreaLevel.KECAMATAN, AreaLevel.DESA),
+        (AreaLevel.KABUPATEN, AreaLevel.KECAMATAN),
+        (AreaLevel.PROVINSI, AreaLevel.KABUPATEN),
+    ]
+    for upper, lower in steps:
+        lower_areas = Area.objects.filter(scope_q(codes, "code"), level=lower)
+        if lower_areas.count() <= AREA_CHOICES_MAX or upper == AreaLevel.PROVINSI:
+            break
+    lower_list = list(lower_areas.order_by("code").only("code", "name", "level", "parent_id"))
+    parents = {a.code: a for a in Area.objects.filter(code__in={a.parent_id for a in lower_list})}
+    groups: dict[str, list] = {}
+    for area in lower_list:
+        parent = parents.get(area.parent_id)
+        label = parent.display_name if parent else area.parent_id
+        options = groups.setdefault(label, [])
+        if not options and parent and (codes is None or any(covers(code, parent.code) for code in codes)):
+            options.append((parent.code, _("%(area)s, all") % {"area": parent.display_name}))
+        options.append((area.code, area.display_name))
+    return list(groups.items())
