@@ -35,7 +35,7 @@ run: setup
 
 test: $(DEV)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(DEV)
 	$(BIN)/ruff check .
