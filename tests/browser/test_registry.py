@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -43,7 +44,8 @@ def test_an_upload_with_bad_rows_shows_them_and_the_rejection_report_downloads(
     with page.expect_download() as info:
         page.click("a[href$='ditolak.csv']")
     download = info.value
-    lines = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read()), delimiter=";"))
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert lines[0] == ["baris", "kolom", "kode", "pesan", "jenis"]
     assert [line[2] for line in lines[1:]] == ["nik_bukan_16_digit"]
     assert console.csp_violations() == []
