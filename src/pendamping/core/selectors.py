@@ -54,8 +54,16 @@ def audit_events_for_object(*, actor, object_type: str, object_id: str) -> Query
     return audit_events(actor=actor, object_type=object_type).filter(object_id=object_id)
 
 
+# Each app that holds data adds a counter here: a function (actor, area_code) -> [(label, count), ...].
+HOME_COUNTERS = [
+    "pendamping.registry.home.home_counts",
+]
+
+
 def home_summary(*, actor) -> list[dict]:
-    """For each of the user's areas: the area, what lies under it and the workers who serve it."""
+    """For each of the user's areas: the area, what lies under it, what it holds and the workers who serve it."""
+    from django.utils.module_loading import import_string
+
     from pendamping.accounts.models import RoleAssignment
 
     summary = []
@@ -70,6 +78,9 @@ def home_summary(*, actor) -> list[dict]:
             {
                 "area": area,
                 "levels": area_level_counts(area.code),
+                "holds": [
+                    row for path in HOME_COUNTERS for row in import_string(path)(actor=actor, area_code=area.code)
+                ],
                 "workers": {row["role"]: row["n"] for row in workers},
             }
         )
