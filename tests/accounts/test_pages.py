@@ -200,3 +200,12 @@ def test_admin_unlocks_a_locked_worker_and_it_is_audited(client, login, admin_su
 def test_the_stylesheet_and_htmx_are_served(client, db):
     assert client.get("/static/pendamping/app.css").status_code == 200
     assert client.get("/static/pendamping/htmx.min.js").status_code == 200
+
+
+def test_not_found_and_not_allowed_pages_keep_the_layout(login, tksk_kabandungan):
+    client = login(tksk_kabandungan)
+    missing = client.get("/wilayah/32.02.18/")
+    assert missing.status_code == 404 and 'href="/"' in missing.content.decode()
+    assert "Kalapanunggal" not in missing.content.decode()
+    refused = client.get("/akun/pengguna/")
+    assert refused.status_code == 403 and "users.manage" in refused.content.decode()
