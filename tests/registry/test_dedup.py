@@ -11,7 +11,7 @@ from pendamping.core.errors import NotAllowed
 from pendamping.core.models import AuditEvent
 from pendamping.registry import services
 from pendamping.registry.dedup import SAME_NAME_AND_BIRTH_DATE, SAME_NAME_IN_HOUSEHOLD, duplicate_candidates
-from pendamping.registry.models import Person, PersonPpks
+from pendamping.registry.models import DuplicateDismissal, Person, PersonPpks
 from pendamping.registry.nik import make_nik
 from pendamping.registry.vocab import Ppks, Relation
 from tests.conftest import BOGOR, CIPEUTEUY, KABANDUNGAN
@@ -165,3 +165,88 @@ def test_the_duplicate_page_lists_pairs_with_masked_numbers(login, tksk_kabandun
     html = response.content.decode()
     assert euis.nik not in html and again.nik not in html and "Euis Komariah" in html
     assert f"/registri/individu/{euis.pk}/gabung/{again.pk}/" in html
+
+
+def test_a_pair_marked_as_two_people_leaves_the_list_and_the_decision_is_audited_on_both(
+    login, tksk_kabandungan, admin_sukabumi, euis_twice
+):
+    euis, again = euis_twice
+    dismissal = services.duplicate_dismiss(
+        actor=tksk_kabandungan, first=again, second=euis, reason="  kembar, orang tua berbeda di KK  "
+    )
+    assert (dismissal.person_a, dismissal.person_b) == (euis, again)  # stored once, the lower key first
+    assert dismissal.decided_by == tksk_kabandungan and dismissal.reason == "kembar, orang tua berbeda di KK"
+    assert pairs(tksk_kabandungan) == set() and pairs(admin_sukabumi) == set()
+    response = login(tksk_kabandungan).get("/registri/duplikat/")
+    assert list(response.context["page"]) == []
+    for person, other in ((euis, again), (again, euis)):
+        [event] = AuditEvent.objects.filter(action="person.duplicate_dismiss", object_id=str(person.pk))
+        assert event.changes["not_a_duplicate_of"]["after"] == f"{other.pk} {other.nik}"
+        assert event.reason == "kembar, orang tua berbeda di KK" and event.actor == tksk_kabandungan
+    assert Person.objects.live().filter(pk__in=[euis.pk, again.pk]).count() == 2  # both records untouched
+    with pytest.raises(ValidationError) as caught:
+        services.duplicate_dismiss(actor=tksk_kabandungan, first=euis, second=again, reason="lagi")
+    assert caught.value.code == "already_dismissed"
+
+
+def test_a_dismissed_pair_does_not_hide_a_third_record_of_the_same_name(tksk_kabandungan, euis_twice):
+    euis, again = euis_twice
+    household = make_household(tksk_kabandungan, serial=3)
+    third = add_member(tksk_kabandungan, household, name="Euis Komariah", born=EUIS_BORN, serial=3)
+    services.duplicate_dismiss(actor=tksk_kabandungan, first=euis, second=again, reason="dua orang")
+    assert pairs(tksk_kabandungan) == {
+        (frozenset((euis.pk, third.pk)), SAME_NAME_AND_BIRTH_DATE),
+        (frozenset((again.pk, third.pk)), SAME_NAME_AND_BIRTH_DATE),
+    }
+
+
+def test_not_a_duplicate_needs_a_reason(tksk_kabandungan, euis_twice):
+    euis, again = euis_twice
+    with pytest.raises(ValidationError) as caught:
+        services.duplicate_dismiss(actor=tksk_kabandungan, first=euis, second=again, reason="   ")
+    assert "reason" in caught.value.error_dict
+    with pytest.raises(ValidationError):
+        services.duplicate_dismiss(actor=tksk_kabandungan, first=euis, second=euis, reason="sama")
+    assert not DuplicateDismissal.objects.exists()
+    assert not AuditEvent.objects.filter(action="person.duplicate_dismiss").exists()
+    assert len(pairs(tksk_kabandungan)) == 1
+
+
+def test_not_a_duplicate_outside_ones_area_or_without_the_merge_capability_is_refused(
+    tksk_kabandungan, tksk_kalapanunggal, fasilitator_cipeuteuy, pengamat_sukabumi, login, euis_twice
+):
+    euis, again = euis_twice
+    there = make_household(tksk_kalapanunggal, serial=3, desa=KALAPANUNGGAL_DESA)
+    twin = add_member(tksk_kalapanunggal, there, name="Euis Komariah", born=EUIS_BORN, serial=3)
+    with pytest.raises(NotAllowed):
+        services.duplicate_dismiss(actor=tksk_kabandungan, first=euis, second=twin, reason="dua orang")
+    with pytest.raises(NotAllowed):  # a fasilitator may edit her desa but not merge or dismiss
+        services.duplicate_dismiss(actor=fasilitator_cipeuteuy, first=euis, second=again, reason="dua orang")
+    with pytest.raises(NotAllowed):
+        services.duplicate_dismiss(actor=pengamat_sukabumi, first=euis, second=again, reason="dua orang")
+    assert not DuplicateDismissal.objects.exists()
+    assert login(tksk_kabandungan).get(f"/registri/individu/{euis.pk}/bukan-duplikat/{twin.pk}/").status_code == 404
+    page = f"/registri/individu/{euis.pk}/bukan-duplikat/{again.pk}/"
+    assert login(fasilitator_cipeuteuy).get(page).status_code == 404  # the twin lies outside her desa
+    assert login(pengamat_sukabumi).get(page).status_code == 403  # sees both, may decide on neither
+    assert login(pengamat_sukabumi).post(page, {"reason": "dua orang"}).status_code == 403
+    assert not DuplicateDismissal.objects.exists()
+
+
+def test_the_duplicate_page_offers_not_a_duplicate_next_to_merge_and_the_form_removes_the_pair(
+    login, tksk_kabandungan, euis_twice
+):
+    euis, again = euis_twice
+    client = login(tksk_kabandungan)
+    page = f"/registri/individu/{euis.pk}/bukan-duplikat/{again.pk}/"
+    assert page in client.get("/registri/duplikat/").content.decode()
+    form = client.get(page)
+    assert form.status_code == 200 and "EUIS KOMARIAH" in form.content.decode()
+    refused = client.post(page, {"reason": ""})
+    assert refused.status_code == 200 and refused.context["form"].errors["reason"]
+    assert not DuplicateDismissal.objects.exists()
+    response = client.post(page, {"reason": "kembar"})
+    assert response.status_code == 302 and response["Location"] == "/registri/duplikat/"
+    listing = client.get("/registri/duplikat/")
+    assert list(listing.context["page"]) == [] and page not in listing.content.decode()
+    assert DuplicateDismissal.objects.get().reason == "kembar"

@@ -1,14 +1,17 @@
 """The import pages: upload, follow the run (htmx polling), see the totals and rejections, download the report."""
 
 import csv
+import hashlib
 import io
+import types
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from pendamping.core.models import AuditEvent
-from pendamping.registry.imports import import_upload_store
+from pendamping.registry.imports import COLUMNS, import_upload_store
 from pendamping.registry.models import ImportRun, Person
 from tests.registry.test_import import NIK_ASEP, family, row, write_csv
 
@@ -37,8 +40,9 @@ def test_an_upload_runs_in_the_background_and_the_run_page_shows_totals_and_reje
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("registry:import-detail", args=[run.pk])
     assert (run.status, run.source, run.actor, run.area_code) == ("done", "web", tksk_kabandungan, "32.02.19")
-    stored = media / "imports" / run.stored_name
-    assert stored.exists() and run.file_name == "keluarga.csv" and "keluarga" not in run.stored_name
+    assert run.file_name == "keluarga.csv" and "keluarga" not in run.stored_name
+    assert not (media / "imports" / run.stored_name).exists()  # it held NIKs: gone once the run is done
+    assert list((media / "imports").iterdir()) == []
     assert Person.objects.filter(nik=NIK_ASEP).exists()
 
     page = client.get(response["Location"])
@@ -140,3 +144,79 @@ def test_the_list_of_imports_costs_the_same_queries_for_many_runs(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("registry:import-list"))
     assert response.status_code == 200 and len(response.context["page"].object_list) == 12
+
+
+def test_the_uploaded_file_is_deleted_when_its_run_is_done_and_the_run_keeps_its_facts(
+    settings, tmp_path, login, tksk_kabandungan, media
+):
+    settings.TASKS = DUMMY  # queued: the file waits for the worker
+    client = login(tksk_kabandungan)
+    content = write_csv(tmp_path, [*family(), row(nik="320219", nama="Salah NIK")], name="keluarga.csv").read_bytes()
+    client.post(reverse("registry:import-create"), {"file": SimpleUploadedFile("keluarga.csv", content)})
+    run = ImportRun.objects.get()
+    stored = media / "imports" / run.stored_name
+    assert run.stored_name and stored.read_bytes() == content
+
+    from pendamping.registry.tasks import import_run_task
+
+    import_run_task.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and not stored.exists()
+    assert (run.file_name, run.file_size, run.file_sha256) == (
+        "keluarga.csv",
+        len(content),
+        hashlib.sha256(content).hexdigest(),
+    )
+    assert run.rejections.filter(code="nik_bukan_16_digit").exists()  # the report still works without the file
+    report = client.get(reverse("registry:import-rejections", args=[run.pk]))
+    assert "nik_bukan_16_digit" in b"".join(report.streaming_content).decode("utf-8-sig")
+
+
+def test_a_failed_upload_run_also_deletes_its_file(settings, tmp_path, login, tksk_kabandungan, media):
+    settings.TASKS = IMMEDIATE
+    client = login(tksk_kabandungan)
+    header = [c for c in COLUMNS if c != "nik"]  # refused: a required column is missing
+    content = write_csv(tmp_path, family(), header=header).read_bytes()
+    client.post(reverse("registry:import-create"), {"file": SimpleUploadedFile("tanpa-nik.csv", content)})
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and "nik" in run.error
+    assert run.stored_name and not (media / "imports" / run.stored_name).exists()
+    assert run.file_sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_run_that_breaks_in_the_middle_deletes_its_file_too(settings, tmp_path, tksk_kabandungan, media, monkeypatch):
+    from pendamping.registry import imports
+
+    def broken(self):
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr(imports.Runner, "match", broken)
+    with write_csv(tmp_path, family()).open("rb") as handle:
+        run = import_upload_store(actor=tksk_kabandungan, uploaded_file=SimpleUploadedFile("k.csv", handle.read()))
+    stored = media / "imports" / run.stored_name
+    assert stored.exists()
+    with pytest.raises(OSError, match="disk penuh"):
+        imports.import_run_execute(run=run)
+    run.refresh_from_db()
+    assert run.status == "failed" and not stored.exists()
+
+
+def test_an_upload_the_queue_refuses_is_failed_and_its_file_deleted(
+    settings, tmp_path, login, tksk_kabandungan, media, monkeypatch
+):
+    from pendamping.registry import import_views
+
+    def refuse(**kwargs):
+        raise ConnectionError("antrean mati")
+
+    monkeypatch.setattr(import_views, "import_run_task", types.SimpleNamespace(enqueue=refuse))
+    client = login(tksk_kabandungan)
+    client.post(reverse("registry:import-create"), {"file": upload(tmp_path, family())})
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and not (media / "imports" / run.stored_name).exists()
+
+
+def test_the_command_leaves_the_file_it_was_given(tmp_path, system):
+    path = write_csv(tmp_path, family())
+    call_command("import_registry", str(path), "--no-progress", stdout=io.StringIO())
+    assert ImportRun.objects.get().status == "done" and path.exists()

@@ -7,6 +7,9 @@ Two rules, both on the normalised name (case, accents and spacing ignored, regis
 
 Only pairs whose two records both lie inside the user's areas are listed: a TKSK does not see a record of another
 kecamatan through its twin in their own. The merge needs the `registry.merge` capability on both.
+
+A pair that someone checked and found to be two people (services.duplicate_dismiss, a DuplicateDismissal row) is no
+longer listed; each of its records may still pair with a third.
 """
 
 import itertools
@@ -18,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pendamping.core.scoping import scoped
 
-from .models import Person
+from .models import DuplicateDismissal, Person
 from .selectors import PERSON_AREA, VIEW
 
 SAME_NAME_AND_BIRTH_DATE = "nama_tanggal_lahir_sama"
@@ -44,6 +47,13 @@ class Candidate:
 
 def _people(actor, capability: str) -> QuerySet[Person]:
     return scoped(Person.objects.live(), actor, PERSON_AREA, capability)
+
+
+def _dismissed_pairs(actor, capability: str) -> set[tuple[int, int]]:
+    """The (lower key, higher key) pairs found to be two people, among the records in the actor's areas (a pair of
+    which one record lies outside is never listed anyway)."""
+    dismissals = scoped(DuplicateDismissal.objects.all(), actor, "person_a__" + PERSON_AREA, capability)
+    return set(dismissals.values_list("person_a_id", "person_b_id"))
 
 
 def duplicate_candidates(*, actor, capability: str = VIEW) -> list[Candidate]:
@@ -76,9 +86,11 @@ def duplicate_candidates(*, actor, capability: str = VIEW) -> list[Candidate]:
             (SAME_NAME_AND_BIRTH_DATE, person.name_normalized, person.birth_date, person.kabupaten), []
         ).append(person)
         groups.setdefault((SAME_NAME_IN_HOUSEHOLD, person.name_normalized, person.household_id), []).append(person)
+    dismissed = _dismissed_pairs(actor, capability) if found else set()
     for key, members in groups.items():
         for first, second in itertools.combinations(members, 2):
-            pairs.setdefault((first.pk, second.pk), Candidate(first, second, key[0]))
+            if (first.pk, second.pk) not in dismissed:
+                pairs.setdefault((first.pk, second.pk), Candidate(first, second, key[0]))
     return sorted(
         pairs.values(), key=lambda c: (c.first.household.desa_id, c.first.name_normalized, c.first.pk, c.second.pk)
     )

@@ -327,6 +327,18 @@ class DeleteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class RestoreForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for restoring"), max_length=300)
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why these are two different people"),
+        max_length=300,
+        help_text=_("For example: twins, or namesakes with different parents (checked with the family cards)."),
+    )
+
+
 class MergeForm(forms.Form):
     keep = forms.ChoiceField(label=_("Keep this record"), widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason for the merge"), max_length=300)

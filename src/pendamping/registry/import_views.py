@@ -35,6 +35,7 @@ from .imports import (
     import_report_record,
     import_run_get,
     import_runs_visible,
+    import_upload_discard,
     import_upload_store,
     policy,
     rejection_report_rows,
@@ -92,6 +93,7 @@ def import_create(request):
                 run.status, run.finished_at = ImportStatus.FAILED, timezone.now()
                 run.error = _("The background queue could not take this import. Try again later.")
                 run.save(update_fields=["status", "finished_at", "error"])
+                import_upload_discard(run)
             return redirect("registry:import-detail", pk=run.pk)
     return render(
         request,

@@ -937,6 +937,23 @@ def stored_path(run: ImportRun) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / run.stored_name
 
 
+def import_upload_discard(run: ImportRun) -> bool:
+    """Delete the stored upload of a finished run (done or failed): the file holds NIKs and names, and nothing needs
+    it any more. The run keeps the file's name, size and SHA-256, and the rejections stay in the database. A file
+    given to the command (no stored name) is the operator's own and is never touched. True when a file was deleted."""
+    if not run.stored_name or not run.is_finished:
+        return False
+    path = stored_path(run)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError:  # never let the clean-up hide how the run ended; the file is left for the operator
+        logger.exception("could not delete the upload of import run %s (%s)", run.pk, path)
+        return False
+    return True
+
+
 ProgressCallback = Callable[[ImportRun], None]
 
 
@@ -1334,10 +1351,14 @@ def import_run_execute(
     *, run: ImportRun, path: Path | None = None, progress: ProgressCallback | None = None, writer: str | None = None
 ) -> ImportRun:
     """Run an import: check, match, write (or, for a dry run, only report). A refused file ends the run as failed;
-    any other error also marks it failed, leaves the registry as it was, and is raised again."""
+    any other error also marks it failed, leaves the registry as it was, and is raised again. Once the run is done
+    or failed, the stored file of an upload is deleted (import_upload_discard)."""
     if run.status != ImportStatus.QUEUED:
         raise ValueError(f"import run {run.pk} is {run.status}, not queued")
-    return Runner(run, Path(path) if path else stored_path(run), progress, writer).execute()
+    try:
+        return Runner(run, Path(path) if path else stored_path(run), progress, writer).execute()
+    finally:
+        import_upload_discard(run)  # an upload is read once: done or failed, its file goes
 
 
 # --- writers -----------------------------------------------------------------------------------------------------

@@ -128,6 +128,36 @@ class Person(models.Model):
         return self.name
 
 
+class DuplicateDismissal(models.Model):
+    """A pair of records that the probable-duplicate rules match but a person checked and found to be two people
+    (namesakes born on the same day, twins with one name). The pair leaves the list of probable duplicates.
+
+    The pair is stored once, in key order: `person_a` has the lower key (the service sorts it; a check constraint
+    makes sure)."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("not-a-duplicate decision")
+        verbose_name_plural = _("not-a-duplicate decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="registry_dismissal_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="registry_dismissal_pair_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ≠ {self.person_b_id}"
+
+
 class PersonPpks(models.Model):
     """A PPKS category of a person, dated, with the source of its assessment. A person may have several."""
 

@@ -4,6 +4,10 @@ A household is scoped by its desa, a person by their household's desa, an audit 
 records only: a soft-deleted household or a merged person stays in the database and in the audit log, and shows up
 only as the history of the record it was merged into.
 
+A removed (soft-deleted) household or person, not merged, is shown to those who may edit its desa: on the list of
+removed records (`removed_households`, `removed_people`) and on its own page (`household_page_get`,
+`person_page_get`), from where it can be restored.
+
 Search (`q`): 16 digits (after spaces, dots and dashes are dropped) are a NIK or a No. KK, matched exactly, a No. KK
 also among the old numbers of a household; anything else is a name, matched case- and accent-insensitively as a part
 of any member's name.
@@ -12,7 +16,7 @@ of any member's name.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -28,6 +32,7 @@ from .text import normalize_name
 from .vocab import ChecklistKind, Relation
 
 VIEW = "registry.view"
+EDIT = "registry.edit"
 HOUSEHOLD_AREA = "desa__code"
 PERSON_AREA = "household__desa__code"
 RELATION_ORDER = {value: index for index, value in enumerate(Relation.values)}
@@ -152,10 +157,73 @@ def household_get(*, actor, pk, capability: str = VIEW) -> Household:
     )
 
 
+def _shown(model, actor, field: str) -> QuerySet:
+    """Records whose page the actor may open: live ones in their registry.view areas, removed ones (not merged) in
+    their registry.edit areas."""
+    live = Q(deleted_at__isnull=True) & scope_q(scope_codes(actor, VIEW), field)
+    removed = Q(deleted_at__isnull=False) & scope_q(scope_codes(actor, EDIT), field)
+    if model is Person:
+        removed &= Q(merged_into__isnull=True)
+    return model.objects.filter(live | removed)
+
+
+def household_page_get(*, actor, pk) -> Household:
+    """The household of a page: live and visible to the actor, or removed and in an area they may edit."""
+    return get_in_scope_or_404(
+        _shown(Household, actor, HOUSEHOLD_AREA).select_related("desa", "desa__parent"), actor, HOUSEHOLD_AREA, pk=pk
+    )
+
+
+def household_removed_get(*, actor, pk) -> Household:
+    """A removed household in the actor's registry.edit areas (to restore it)."""
+    return get_in_scope_or_404(
+        Household.objects.filter(deleted_at__isnull=False).select_related("desa"), actor, HOUSEHOLD_AREA, EDIT, pk=pk
+    )
+
+
+def _removed_with_household() -> Q:
+    """People removed in the same instant as their (still removed) household: they come back with it."""
+    return Q(household__deleted_at__isnull=False, deleted_at=F("household__deleted_at"))
+
+
+def removed_households(*, actor) -> QuerySet[Household]:
+    """Removed households in the actor's registry.edit areas, the last removed first, each with the number of members
+    that come back with it."""
+    returning = (
+        Person.objects.filter(household=OuterRef("pk"), deleted_at=OuterRef("deleted_at"), merged_into__isnull=True)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        scoped(Household.objects.filter(deleted_at__isnull=False), actor, HOUSEHOLD_AREA, EDIT)
+        .select_related("desa")
+        .annotate(member_count=Coalesce(Subquery(returning, output_field=IntegerField()), Value(0)))
+        .order_by("-deleted_at", "-pk")
+    )
+
+
+def removed_people(*, actor) -> QuerySet[Person]:
+    """People removed on their own (not merged, not removed with their household, which lists them) in the actor's
+    registry.edit areas, the last removed first."""
+    return (
+        scoped(Person.objects.filter(deleted_at__isnull=False, merged_into__isnull=True), actor, PERSON_AREA, EDIT)
+        .exclude(_removed_with_household())
+        .select_related("household", "household__desa")
+        .order_by("-deleted_at", "-pk")
+    )
+
+
 def household_members(*, household: Household) -> list[Person]:
-    """The live members, the head first, each with their PPKS (newest first) and the records merged into them."""
+    """The live members, the head first, each with their PPKS (newest first) and the records merged into them. Of a
+    removed household: the members removed with it (who come back when it is restored)."""
+    if household.deleted_at is None:
+        members = household.members.live()
+    else:
+        members = household.members.filter(deleted_at=household.deleted_at, merged_into__isnull=True)
     members = list(
-        household.members.live().prefetch_related(
+        members.prefetch_related(
             Prefetch("ppks", queryset=PersonPpks.objects.order_by("-assessed_on", "category", "pk")),
             Prefetch("merged_from", queryset=Person.objects.order_by("pk")),
         )
@@ -220,6 +288,26 @@ def person_export_rows(*, actor, filters: PersonFilter, capability: str = "regis
 def person_get(*, actor, pk, capability: str = VIEW) -> Person:
     return get_in_scope_or_404(
         Person.objects.live().select_related("household", "household__desa"), actor, PERSON_AREA, capability, pk=pk
+    )
+
+
+def person_page_get(*, actor, pk) -> Person:
+    """The person of a page: live and visible to the actor, or removed (not merged) in an area they may edit."""
+    return get_in_scope_or_404(
+        _shown(Person, actor, PERSON_AREA).select_related("household", "household__desa"), actor, PERSON_AREA, pk=pk
+    )
+
+
+def person_removed_get(*, actor, pk) -> Person:
+    """A removed person, not merged, in the actor's registry.edit areas (to restore them)."""
+    return get_in_scope_or_404(
+        Person.objects.filter(deleted_at__isnull=False, merged_into__isnull=True).select_related(
+            "household", "household__desa"
+        ),
+        actor,
+        PERSON_AREA,
+        EDIT,
+        pk=pk,
     )
 
 

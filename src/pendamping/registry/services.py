@@ -19,7 +19,7 @@ from pendamping.core.audit import audit_record, changes_between, snapshot
 from pendamping.core.scoping import require
 
 from . import poverty, rules
-from .models import Household, KkHistory, Person, PersonPpks, PovertyChecklist
+from .models import DuplicateDismissal, Household, KkHistory, Person, PersonPpks, PovertyChecklist
 from .nik import clean_number
 from .text import normalize_name
 from .vocab import KkChangeReason, Ppks, Relation
@@ -156,6 +156,12 @@ def _check_version(record, expected_version: int | None) -> None:
         raise StaleEdit()
 
 
+def _require_live_household(household: Household, message: str) -> None:
+    """A removed household is only restored (household_restore): every other change is refused with `message`."""
+    if household.deleted_at is not None:
+        raise ValidationError(message % {"kk": household.no_kk}, code="removed")
+
+
 @transaction.atomic
 def household_update(
     *, actor, household: Household, expected_version: int | None = None, reason: str = "", **values: Any
@@ -166,6 +172,9 @@ def household_update(
         raise TypeError(f"unknown household fields: {sorted(unknown)}")
     household = Household.objects.select_for_update().get(pk=household.pk)
     require(actor, "registry.edit", household.desa_id)
+    _require_live_household(
+        household, _("The household with No. KK %(kk)s was removed: restore it before changing it.")
+    )
     _check_version(household, expected_version)
     current = {name: getattr(household, name) for name in HOUSEHOLD_INPUT if name != "desa_code"}
     current["desa_code"] = household.desa_id
@@ -198,6 +207,9 @@ def household_kk_change(
     """A new family card for the same household: the old number is kept in the history, never lost."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     require(actor, "registry.edit", household.desa_id)
+    _require_live_household(
+        household, _("The household with No. KK %(kk)s was removed: restore it before changing it.")
+    )
     if change_reason not in KkChangeReason.values or change_reason == KkChangeReason.PERTAMA:
         raise ValidationError({"change_reason": _("Choose why the No. KK changed.")})
     check = rules.nik_rules.check_kk(no_kk)
@@ -418,10 +430,15 @@ def checklist_record(
 
 @transaction.atomic
 def household_delete(*, actor, household: Household, reason: str) -> Household:
-    """Soft delete: the household and its members leave the lists but stay in the database and the audit log."""
+    """Soft delete: the household and its members leave the lists but stay in the database and the audit log.
+
+    The members still on the card are removed at the same instant as the household: that is how household_restore
+    knows which of them to bring back (not those removed earlier on their own)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
     require(actor, "registry.edit", household.desa_id)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for removing this household.")})
+    _require_live_household(household, _("The household with No. KK %(kk)s was already removed."))
     now = timezone.now()
     household.deleted_at, household.deleted_reason = now, reason.strip()
     household.save(update_fields=["deleted_at", "deleted_reason"])
@@ -565,3 +582,160 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         reason=reason.strip(),
     )
     return keep
+
+
+@transaction.atomic
+def person_restore(*, actor, person: Person, reason: str) -> Person:
+    """Bring a removed person back to the lists. Not a merged record: it lives on in the person it was merged into
+    (undoing a merge is not a restore). Not a member of a removed household: restore the household, which brings
+    back the members removed with it."""
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    require(actor, "registry.edit", person.household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for restoring this person."), code="required")}
+        )
+    if person.deleted_at is None:
+        raise ValidationError(_("%(name)s is not removed.") % {"name": person.name}, code="not_removed")
+    if person.merged_into_id is not None:
+        kept = person.merged_into
+        raise ValidationError(
+            _(
+                "%(name)s (NIK %(nik)s) was merged into %(kept)s (NIK %(kept_nik)s) and cannot be restored: the "
+                "record and its history are kept on the page of %(kept)s."
+            )
+            % {"name": person.name, "nik": person.nik, "kept": kept.name, "kept_nik": kept.nik},
+            code="merged",
+        )
+    if person.household.deleted_at is not None:
+        raise ValidationError(
+            _("The household of %(name)s (No. KK %(kk)s) is removed: restore the household first.")
+            % {"name": person.name, "kk": person.household.no_kk},
+            code="household_removed",
+        )
+    before = {"deleted_at": person.deleted_at, "deleted_reason": person.deleted_reason}
+    person.deleted_at, person.deleted_reason = None, ""
+    person.version = F("version") + 1
+    person.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
+    person.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="person.restore",
+        obj=person,
+        area_code=person.household.desa_id,
+        changes=changes_between(before, {"deleted_at": None, "deleted_reason": ""}),
+        reason=reason.strip(),
+    )
+    return person
+
+
+@transaction.atomic
+def household_restore(*, actor, household: Household, reason: str) -> Household:
+    """Bring a removed household back to the lists, with the members removed together with it (the members removed
+    earlier on their own stay removed; merged records stay merged). Refused when its No. KK now belongs to another
+    live household."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require(actor, "registry.edit", household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason for restoring this household."), code="required")}
+        )
+    if household.deleted_at is None:
+        raise ValidationError(
+            _("The household with No. KK %(kk)s is not removed.") % {"kk": household.no_kk}, code="not_removed"
+        )
+    if Household.objects.live().filter(no_kk=household.no_kk).exclude(pk=household.pk).exists():
+        raise ValidationError(
+            _(
+                "No. KK %(kk)s now belongs to another registered household: this one cannot be restored with the "
+                "same number."
+            )
+            % {"kk": household.no_kk},
+            code="kk_ganda",
+        )
+    removed_at, removed_reason = household.deleted_at, household.deleted_reason
+    members = list(
+        Person.objects.select_for_update()
+        .filter(household=household, deleted_at=removed_at, merged_into__isnull=True)
+        .order_by("pk")
+    )
+    household.deleted_at, household.deleted_reason = None, ""
+    household.version = F("version") + 1
+    household.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
+    household.refresh_from_db()
+    Person.objects.filter(pk__in=[p.pk for p in members]).update(
+        deleted_at=None, deleted_reason="", version=F("version") + 1, updated_at=timezone.now()
+    )
+    removed = {"deleted_at": removed_at, "deleted_reason": removed_reason}
+    restored = {"deleted_at": None, "deleted_reason": ""}
+    audit_record(
+        actor=actor,
+        action="household.restore",
+        obj=household,
+        area_code=household.desa_id,
+        changes={
+            **changes_between(removed, restored),
+            "members_restored": {"before": None, "after": [f"{p.pk} {p.nik}" for p in members]},
+        },
+        reason=reason.strip(),
+    )
+    for person in members:
+        audit_record(
+            actor=actor,
+            action="person.restore",
+            obj=person,
+            area_code=household.desa_id,
+            changes=changes_between(
+                {"deleted_at": person.deleted_at, "deleted_reason": person.deleted_reason}, restored
+            ),
+            reason=reason.strip(),
+        )
+    return household
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor, first: Person, second: Person, reason: str) -> DuplicateDismissal:
+    """Two records that look like one person are two people: the pair leaves the probable duplicates for good (a
+    later merge of the two is still possible). Needs registry.merge on both records' desa, like a merge; audited on
+    both records."""
+    if first.pk == second.pk:
+        raise ValidationError(_("A record cannot be compared with itself."), code="same")
+    locked = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .select_related("household")
+        .filter(pk__in=[first.pk, second.pk])
+        .order_by("pk")
+    }
+    person_a, person_b = locked[min(locked)], locked[max(locked)]
+    require(actor, "registry.merge", person_a.household.desa_id)
+    require(actor, "registry.merge", person_b.household.desa_id)
+    if not (reason or "").strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the reason why these are two different people."), code="required")}
+        )
+    for person in (person_a, person_b):
+        if person.deleted_at is not None:
+            raise ValidationError(
+                _("%(name)s (%(nik)s) was already removed or merged.") % {"name": person.name, "nik": person.nik},
+                code="not_live",
+            )
+    if DuplicateDismissal.objects.filter(person_a=person_a, person_b=person_b).exists():
+        raise ValidationError(
+            _("%(first)s and %(second)s are already marked as two different people.")
+            % {"first": person_a.name, "second": person_b.name},
+            code="already_dismissed",
+        )
+    dismissal = DuplicateDismissal.objects.create(
+        person_a=person_a, person_b=person_b, decided_by=actor, reason=reason.strip()[:300]
+    )
+    for person, other in ((person_a, person_b), (person_b, person_a)):
+        audit_record(
+            actor=actor,
+            action="person.duplicate_dismiss",
+            obj=person,
+            area_code=person.household.desa_id,
+            changes={"not_a_duplicate_of": {"before": None, "after": f"{other.pk} {other.nik}"}},
+            reason=reason.strip(),
+        )
+    return dismissal

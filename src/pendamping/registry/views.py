@@ -32,6 +32,7 @@ from .forms import (
     PERSON_FIELDS,
     ChecklistForm,
     DeleteForm,
+    DismissForm,
     HouseholdCreateForm,
     HouseholdFilterForm,
     HouseholdForm,
@@ -42,6 +43,7 @@ from .forms import (
     PersonForm,
     PersonUpdateForm,
     PpksForm,
+    RestoreForm,
 )
 from .services import StaleEdit
 from .vocab import CHECKLIST_ITEMS, BasicNeed, ChecklistKind, Relation
@@ -315,7 +317,8 @@ def _checklist_view(checklist) -> dict:
 @never_cache
 @require_GET
 def household_detail(request, pk: int):
-    household = selectors.household_get(actor=request.user, pk=pk)
+    """A household's page; a removed one (for those who may edit its desa) says so and offers to restore it."""
+    household = selectors.household_page_get(actor=request.user, pk=pk)
     checklists = selectors.household_checklists(household=household)
     unmet = set(household.unmet_needs or [])
     return render(
@@ -332,6 +335,7 @@ def household_detail(request, pk: int):
             "kk_history": selectors.household_kk_history(household=household),
             "events": selectors.household_history(actor=request.user, household=household),
             "can_edit": can(request.user, EDIT, household.desa_id),
+            "removed": household.deleted_at is not None,
         },
     )
 
@@ -452,6 +456,26 @@ def household_delete(request, pk: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def household_restore(request, pk: int):
+    household = selectors.household_removed_get(actor=request.user, pk=pk)
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_restore(actor=request.user, household=household, reason=form.cleaned_data["reason"])
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The household is back in the lists, with the members removed with it."))
+            return redirect("registry:household-detail", pk=household.pk)
+    return render(
+        request,
+        "registry/household_restore.html",
+        {"form": form, "household": household, "members": selectors.household_members(household=household)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def checklist_create(request, pk: int, kind: str):
     household = selectors.household_get(actor=request.user, pk=pk)
     require(request.user, EDIT, household.desa_id)
@@ -503,7 +527,8 @@ def person_create(request, pk: int):
 @never_cache
 @require_GET
 def person_detail(request, pk: int):
-    person = selectors.person_get(actor=request.user, pk=pk)
+    """A person's page; a removed person (for those who may edit their desa) is shown as such, with a way back."""
+    person = selectors.person_page_get(actor=request.user, pk=pk)
     return render(
         request,
         "registry/person_detail.html",
@@ -514,6 +539,8 @@ def person_detail(request, pk: int):
             "events": selectors.person_history(actor=request.user, person=person),
             "merged": selectors.person_merged_records(actor=request.user, person=person),
             "can_edit": can(request.user, EDIT, person.household.desa_id),
+            "removed": person.deleted_at is not None,
+            "household_removed": person.household.deleted_at is not None,
         },
     )
 
@@ -570,6 +597,46 @@ def person_delete(request, pk: int):
             messages.success(request, _("%(name)s was removed from the household's list.") % {"name": person.name})
             return redirect("registry:household-detail", pk=person.household_id)
     return render(request, "registry/person_delete.html", {"form": form, "person": person})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def person_restore(request, pk: int):
+    person = selectors.person_removed_get(actor=request.user, pk=pk)
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_restore(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is back on the household's list.") % {"name": person.name})
+            return redirect("registry:person-detail", pk=person.pk)
+    return render(request, "registry/person_restore.html", {"form": form, "person": person})
+
+
+REMOVED_KINDS = {"keluarga", "individu"}
+
+
+@never_cache
+@require_GET
+def removed_list(request):
+    """Removed households (with the members removed with them) or people removed on their own, in the areas the user
+    may edit, the last removed first; each opens on its page, from where it can be restored."""
+    if not can(request.user, EDIT):
+        raise NotAllowed(EDIT)
+    kind = request.GET.get("jenis")
+    kind = kind if kind in REMOVED_KINDS else "keluarga"
+    if kind == "keluarga":
+        items = selectors.removed_households(actor=request.user)
+    else:
+        items = selectors.removed_people(actor=request.user)
+    page = Paginator(items, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/removed_list.html",
+        {"page": page, "kind": kind, "query": f"jenis={kind}", "can_edit": True, "can_merge": can(request.user, MERGE)},
+    )
 
 
 @never_cache
@@ -633,6 +700,45 @@ def person_merge(request, pk: int, other: int):
         "registry/person_merge.html",
         {
             "form": form,
+            "people": [{"person": p, "ppks": selectors.person_ppks(person=p)} for p in (first, second)],
+            "rule_label": dedup.RULE_LABELS.get(rule) if rule else None,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def duplicate_dismiss(request, pk: int, other: int):
+    """Two records side by side; the user confirms that they are two different people and says why."""
+    first = selectors.person_get(actor=request.user, pk=pk)
+    second = selectors.person_get(actor=request.user, pk=other)
+    if first.pk == second.pk:
+        return HttpResponseBadRequest()
+    require(request.user, MERGE, first.household.desa_id)
+    require(request.user, MERGE, second.household.desa_id)
+    form = DismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duplicate_dismiss(
+                actor=request.user, first=first, second=second, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(first)s and %(second)s are marked as two different people; the pair is no longer listed.")
+                % {"first": first.name, "second": second.name},
+            )
+            return redirect("registry:duplicate-list")
+    rule = dedup.matching_rule(first, second)
+    return render(
+        request,
+        "registry/duplicate_dismiss.html",
+        {
+            "form": form,
+            "first": first,
+            "second": second,
             "people": [{"person": p, "ppks": selectors.person_ppks(person=p)} for p in (first, second)],
             "rule_label": dedup.RULE_LABELS.get(rule) if rule else None,
         },

@@ -79,7 +79,11 @@ class Command(BaseCommand):
             "--user",
             help="import as this user (limited to their areas); default: the system account (everything)",
         )
-        parser.add_argument("--report", help="write the rejected rows to this CSV file (baris;kolom;kode;pesan)")
+        parser.add_argument(
+            "--report",
+            help="write the rejection report to this CSV file (';' separated, UTF-8 with BOM; columns baris;kolom;"
+            "kode;pesan;jenis, where jenis is ditolak or peringatan)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
     def handle(self, *args, file, dry_run=False, user=None, report=None, no_progress=False, **options):
