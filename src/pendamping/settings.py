@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pendamping.areas",
     "pendamping.accounts",
     "pendamping.registry",
+    "pendamping.targeting",
 ]
 
 MIDDLEWARE = [

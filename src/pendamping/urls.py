@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("pendamping.accounts.urls")),
     path("wilayah/", include("pendamping.areas.urls")),
     path("registri/", include("pendamping.registry.urls")),
+    path("seleksi/", include("pendamping.targeting.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

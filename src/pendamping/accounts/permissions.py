@@ -21,6 +21,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.import": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
     "registry.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
     "registry.merge": frozenset({Role.ADMIN, Role.TKSK}),
+    # targeting: rule sets are the Dinas Sosial's; screening is done in the field
+    "targeting.view": ALL_ROLES,
+    "targeting.rules": frozenset({Role.ADMIN}),
+    "targeting.screen": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
 }
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("core:home", _("Home"), None),
     ("registry:household-list", _("Registry"), "registry.view"),
+    ("targeting:result-list", _("Screening"), "targeting.view"),
     ("areas:area-list", _("Areas"), "areas.view"),
     ("accounts:user-list", _("Users"), "users.manage"),
     ("core:audit-list", _("Audit log"), "audit.view"),

@@ -10,6 +10,7 @@ from pendamping.core.system import system_actor
 DEMO_BUILDERS = [
     "pendamping.accounts.demo.build",
     "pendamping.registry.demo.build",
+    "pendamping.targeting.demo.build",
 ]
 DEMO_SEED = 20261128
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetingConfig(AppConfig):
+    name = "pendamping.targeting"
+    label = "targeting"
+    verbose_name = _("Targeting")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "targeting"
+
+urlpatterns = [
+    path("", views.result_list, name="result-list"),
+    path("hasil/<int:pk>/", views.result_detail, name="result-detail"),
+    path("saring-desa/", views.screen_desa, name="screen-desa"),
+    path("aturan/", views.rule_set_list, name="ruleset-list"),
+    path("aturan/baru/", views.rule_set_create, name="ruleset-create"),
+    path("aturan/<int:pk>/", views.rule_set_detail, name="ruleset-detail"),
+    path("aturan/<int:pk>/versi-baru/", views.rule_set_update, name="ruleset-update"),
+    path("aturan/<int:pk>/aktifkan/", views.rule_set_activate, name="ruleset-activate"),
+]
