@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.result_list, name="result-list"),
     path("hasil/<int:pk>/", views.result_detail, name="result-detail"),
     path("saring-desa/", views.screen_desa, name="screen-desa"),
+    path("saring-individu/<int:person_pk>/", views.screen_person, name="screen-person"),
     path("aturan/", views.rule_set_list, name="ruleset-list"),
     path("aturan/baru/", views.rule_set_create, name="ruleset-create"),
     path("aturan/<int:pk>/", views.rule_set_detail, name="ruleset-detail"),

@@ -212,3 +212,22 @@ def result_detail(request, pk: int):
             "soft": engine.soft_criteria(result),
         },
     )
+
+
+@require_POST
+def screen_person(request, person_pk: int):
+    """Screen one person from their registry page against the active rule set of their kabupaten."""
+    from pendamping.registry.selectors import person_get
+
+    person = person_get(actor=request.user, pk=person_pk)
+    rule_set = (
+        selectors.rule_sets_for_area(actor=request.user, area_code=person.household.desa_id)
+        .filter(status=RuleSetStatus.ACTIVE)
+        .first()
+    )
+    if rule_set is None:
+        messages.error(request, _("No active rule set covers this desa: ask the Dinas Sosial admin to activate one."))
+        return redirect("registry:person-detail", pk=person.pk)
+    run = services.screening_people(actor=request.user, rule_set=rule_set, person_ids=[person.pk])
+    result = run.results.get(person=person)
+    return redirect("targeting:result-detail", pk=result.pk)

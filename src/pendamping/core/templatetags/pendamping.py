@@ -52,3 +52,11 @@ def mask_id(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def can(context, capability: str, area_code: str | None = None) -> bool:
+    """{% can "targeting.screen" person.household.desa_id as can_screen %}: whether the user may, in that area."""
+    from pendamping.accounts.permissions import can as user_can
+
+    return user_can(context["request"].user, capability, area_code)
