@@ -101,13 +101,12 @@ def _page(request, data, items):
     return Paginator(items, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(number)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def household_list(request):
+def _registry_list(request, *, form_class, visible, thing: str):
+    """A list of the registry (households or people): filters, scoped rows, a page, and the htmx results partial."""
     data = _filter_data(request)
-    form = HouseholdFilterForm(data or None, actor=request.user)
+    form = form_class(data or None, actor=request.user)
     filters = form.filters()
-    page = _page(request, data, selectors.households_visible(actor=request.user, filters=filters))
+    page = _page(request, data, visible(actor=request.user, filters=filters))
     context = {
         "form": form,
         "filters": filters,
@@ -119,36 +118,25 @@ def household_list(request):
     }
     return _list_response(
         request,
-        page_template="registry/household_list.html",
-        results_template="registry/partials/_household_results.html",
+        page_template=f"registry/{thing}_list.html",
+        results_template=f"registry/partials/_{thing}_results.html",
         context=context,
-        url_name="registry:household-list",
+        url_name=f"registry:{thing}-list",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def household_list(request):
+    return _registry_list(
+        request, form_class=HouseholdFilterForm, visible=selectors.households_visible, thing="household"
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def person_list(request):
-    data = _filter_data(request)
-    form = PersonFilterForm(data or None, actor=request.user)
-    filters = form.filters()
-    page = _page(request, data, selectors.people_visible(actor=request.user, filters=filters))
-    context = {
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "state": _list_state(form, page),
-        "can_edit": can(request.user, EDIT),
-        "can_export": can(request.user, EXPORT),
-        "can_merge": can(request.user, MERGE),
-    }
-    return _list_response(
-        request,
-        page_template="registry/person_list.html",
-        results_template="registry/partials/_person_results.html",
-        context=context,
-        url_name="registry:person-list",
-    )
+    return _registry_list(request, form_class=PersonFilterForm, visible=selectors.people_visible, thing="person")
 
 
 def _require_export(request, form) -> None:
