@@ -225,3 +225,26 @@ def test_a_person_removed_on_their_own_is_restored_from_their_page(login, tksk_k
     assert response.status_code == 302 and response["Location"] == reverse("registry:person-detail", args=[neng.pk])
     assert Person.objects.live().filter(pk=neng.pk).exists()
     assert neng in client.get(reverse("registry:household-detail", args=[household.pk])).context["members"]
+
+
+def test_a_removed_record_takes_no_new_member_ppks_checklist_or_edit_until_restored(tksk_kabandungan, family):
+    household, asep, *_ = family
+    with pytest.raises(ValidationError) as caught:
+        services.person_update(actor=tksk_kabandungan, person=asep, occupation="Petani")
+    assert caught.value.code == "removed" and asep.nik in caught.value.messages[0]
+    with pytest.raises(ValidationError) as caught:
+        services.person_ppks_add(
+            actor=tksk_kabandungan, person=asep, category="24", assessed_on=datetime.date(2026, 1, 5), source="musdes"
+        )
+    assert caught.value.code == "removed"
+    with pytest.raises(ValidationError) as caught:
+        services.checklist_record(
+            actor=tksk_kabandungan,
+            household=household,
+            kind="bps_14",
+            items=["01"],
+            assessed_on=datetime.date(2026, 1, 5),
+        )
+    assert caught.value.code == "removed" and household.no_kk in caught.value.messages[0]
+    asep.refresh_from_db()
+    assert asep.occupation != "Petani" and not asep.ppks.exists() and not household.checklists.exists()

@@ -158,8 +158,18 @@ def _check_version(record, expected_version: int | None) -> None:
 
 def _require_live_household(household: Household, message: str) -> None:
     """A removed household is only restored (household_restore): every other change is refused with `message`."""
-    if household.deleted_at is not None:
+    if household.deleted_at is not None or Household.objects.filter(pk=household.pk, deleted_at__isnull=False).exists():
         raise ValidationError(message % {"kk": household.no_kk}, code="removed")
+
+
+def _require_live_person(person: Person) -> None:
+    """A removed or merged person is only restored (person_restore): every other change is refused."""
+    if person.deleted_at is not None or Person.objects.filter(pk=person.pk, deleted_at__isnull=False).exists():
+        raise ValidationError(
+            _("%(name)s (%(nik)s) was removed or merged: restore the record first.")
+            % {"name": person.name, "nik": person.nik},
+            code="removed",
+        )
 
 
 @transaction.atomic
@@ -276,6 +286,7 @@ def person_add(*, actor, household: Household, reason: str = "", **values: Any) 
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     require(actor, "registry.edit", household.desa_id)
+    _require_live_household(household, _("The household with No. KK %(kk)s was removed: restore it first."))
     values = _clean_person_values(values)
     warnings = _person_validate(values)
     if Person.objects.filter(nik=values["nik"]).exists():
@@ -306,6 +317,7 @@ def person_update(
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
     require(actor, "registry.edit", person.household.desa_id)
+    _require_live_person(person)
     _check_version(person, expected_version)
     merged = _clean_person_values({**{name: getattr(person, name) for name in PERSON_INPUT}, **values})
     warnings = _person_validate(merged)
@@ -338,6 +350,8 @@ def person_move(*, actor, person: Person, household: Household, relation: str, r
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
     require(actor, "registry.edit", person.household.desa_id)
     require(actor, "registry.edit", household.desa_id)
+    _require_live_person(person)
+    _require_live_household(household, _("The household with No. KK %(kk)s was removed: restore it first."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the move.")})
     before = snapshot(person, ["household", "relation"])
@@ -362,6 +376,7 @@ def person_ppks_add(
     *, actor, person: Person, category: str, assessed_on: datetime.date, source: str, reason: str = ""
 ) -> PersonPpks:
     require(actor, "registry.edit", person.household.desa_id)
+    _require_live_person(person)
     if category not in Ppks.values:
         raise ValidationError({"category": _("Unknown PPKS category %(code)s.") % {"code": category}})
     if not (source or "").strip():
@@ -395,6 +410,7 @@ def checklist_record(
 ) -> PovertyChecklist:
     """Record a dated Kepmensos 146 or BPS 14 checklist; the count and the result follow from the items."""
     require(actor, "registry.edit", household.desa_id)
+    _require_live_household(household, _("The household with No. KK %(kk)s was removed: restore it first."))
     from .vocab import CHECKLIST_ITEMS, ChecklistKind
 
     if kind not in ChecklistKind.values:
