@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pendamping.accounts",
     "pendamping.registry",
     "pendamping.targeting",
+    "pendamping.kube",
 ]
 
 MIDDLEWARE = [
@@ -215,4 +216,15 @@ PENDAMPING = {
     # Kepmensos 146/HUK/2013 names its 11 criteria without a count: 6 (a majority) until the Dinas Sosial sets one.
     "BPS14_POOR_THRESHOLD": 9,
     "KEPMENSOS146_POOR_THRESHOLD": 6,
+    # KUBE (domain.md section 4): members per group, stimulus per member (when no StimulusRate row is set for the
+    # kabupaten, year and funding source), the IKS share of profit, attachments
+    "KUBE_MIN_MEMBERS": 5,
+    "KUBE_MAX_MEMBERS": 20,
+    "KUBE_STIMULUS_PER_MEMBER": 2_000_000,
+    "KUBE_IKS_PERCENT": 10,
+    "KUBE_ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
+    "KUBE_IMAGE_MAX_PIXELS": 1280,
+    # a group is flagged after this many months without a progress report, or this many months of falling omzet
+    "KUBE_NO_REPORT_MONTHS": 2,
+    "KUBE_FALLING_OMZET_MONTHS": 3,
 }

@@ -25,6 +25,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "targeting.view": ALL_ROLES,
     "targeting.rules": frozenset({Role.ADMIN}),
     "targeting.screen": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
+    # special cases are proposed in the field and decided by the Dinas Sosial; candidate lists are exported
+    "targeting.propose": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "targeting.approve": frozenset({Role.ADMIN}),
+    "targeting.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    # KUBE: groups are formed and run in the field; gates are passed by exception, money is verified by the Dinas
+    "kube.view": ALL_ROLES,
+    "kube.manage": frozenset({Role.ADMIN, Role.TKSK, Role.PENDAMPING}),
+    "kube.record": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
+    "kube.override": frozenset({Role.ADMIN, Role.TKSK}),
+    "kube.stimulus": frozenset({Role.ADMIN}),
+    "kube.verify": frozenset({Role.ADMIN}),
+    "kube.business_types": frozenset({Role.ADMIN}),
 }
 
 
