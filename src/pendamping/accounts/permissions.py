@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # KUBE: groups are formed and run in the field; gates are passed by exception, money is verified by the Dinas
     "kube.view": ALL_ROLES,
     "kube.manage": frozenset({Role.ADMIN, Role.TKSK, Role.PENDAMPING}),
+    "kube.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
     "kube.record": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
     "kube.override": frozenset({Role.ADMIN, Role.TKSK}),
     "kube.stimulus": frozenset({Role.ADMIN}),

@@ -1,0 +1,147 @@
+"""The pages of groups: what a TKSK sees and does through the browser's forms, scoping, and the list's queries."""
+
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pendamping.core.models import AuditEvent
+from pendamping.kube.models import GateOverride, Kube, KubeMember
+from pendamping.kube.vocab import Stage
+from tests.kube.helpers import FORMED, business_type, eligible_people, formed_kube, make_kube
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_tksk_registers_a_group_through_the_form(tksk_kabandungan, login):
+    client = login(tksk_kabandungan)
+    assert client.get(reverse("kube:kube-create")).status_code == 200
+    response = client.post(
+        reverse("kube:kube-create"),
+        {
+            "name": "KUBE Sauyunan",
+            "kind": "produksi",
+            "business_type": business_type("gula_aren").pk,
+            "desa_code": "32.02.19.2002",
+            "funding_source": "apbd",
+            "budget_year": 2026,
+            "formed_on": "2026-02-01",
+        },
+    )
+    kube = Kube.objects.get(name="KUBE Sauyunan")
+    assert response.status_code == 302 and response["Location"] == reverse("kube:kube-detail", args=[kube.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"KUBE Sauyunan" in page.content
+
+
+def test_a_bad_form_names_the_field_and_saves_nothing(tksk_kabandungan, login):
+    client = login(tksk_kabandungan)
+    response = client.post(reverse("kube:kube-create"), {"name": "", "budget_year": "dua ribu"})
+    assert response.status_code == 200 and not Kube.objects.exists()
+    assert response.context["form"].errors.keys() >= {"name", "budget_year", "desa_code"}
+
+
+def test_every_page_of_a_group_opens(tksk_kabandungan, login):
+    kube = formed_kube(tksk_kabandungan)
+    member = kube.members.first()
+    client = login(tksk_kabandungan)
+    for name, args in [
+        ("kube:kube-list", []),
+        ("kube:override-list", []),
+        ("kube:kube-detail", [kube.pk]),
+        ("kube:kube-update", [kube.pk]),
+        ("kube:kube-status", [kube.pk]),
+        ("kube:kube-stages", [kube.pk]),
+        ("kube:stage-advance", [kube.pk]),
+        ("kube:activity-record", [kube.pk, "T0.7"]),
+        ("kube:member-list", [kube.pk]),
+        ("kube:member-print", [kube.pk]),
+        ("kube:member-add", [kube.pk]),
+        ("kube:member-leave", [kube.pk, member.pk]),
+        ("kube:member-role", [kube.pk, member.pk]),
+        ("kube:member-override", [kube.pk, member.pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+
+
+def test_a_group_of_kabandungan_is_a_404_for_the_tksk_of_kalapanunggal(tksk_kabandungan, tksk_kalapanunggal, login):
+    kube = make_kube(tksk_kabandungan)
+    client = login(tksk_kalapanunggal)
+    assert client.get(reverse("kube:kube-detail", args=[kube.pk])).status_code == 404
+    assert client.get(reverse("kube:member-add", args=[kube.pk])).status_code == 404
+    assert b"KUBE Mekar Jaya" not in client.get(reverse("kube:kube-list")).content
+
+
+def test_a_pengamat_reads_but_cannot_add_members(tksk_kabandungan, pengamat_sukabumi, login):
+    kube = make_kube(tksk_kabandungan)
+    client = login(pengamat_sukabumi)
+    assert client.get(reverse("kube:kube-detail", args=[kube.pk])).status_code == 200
+    assert client.get(reverse("kube:member-add", args=[kube.pk])).status_code == 403
+
+
+def test_adding_a_member_by_nik_and_a_refusal_shown_beside_the_nik(tksk_kabandungan, login):
+    kube = make_kube(tksk_kabandungan)
+    [person] = eligible_people(tksk_kabandungan, 1)
+    client = login(tksk_kabandungan)
+    url = reverse("kube:member-add", args=[kube.pk])
+    response = client.post(url, {"nik": person.nik, "role": "ketua", "joined_on": FORMED.isoformat()})
+    assert response.status_code == 302 and KubeMember.objects.get().person == person
+    again = client.post(url, {"nik": person.nik, "role": "anggota", "joined_on": FORMED.isoformat()})
+    assert again.status_code == 200 and again.context["form"].errors["nik"]
+    unknown = client.post(url, {"nik": "3202190000000000", "role": "anggota", "joined_on": FORMED.isoformat()})
+    assert unknown.context["form"].errors["nik"] and KubeMember.objects.count() == 1
+
+
+def test_opening_a_stage_by_override_through_the_page(tksk_kabandungan, login):
+    kube = make_kube(tksk_kabandungan)
+    client = login(tksk_kabandungan)
+    url = reverse("kube:stage-advance", args=[kube.pk])
+    refused = client.post(url, {"on": FORMED.isoformat()})
+    assert refused.status_code == 200 and refused.context["form"].errors["override_reason"]
+    response = client.post(
+        url, {"on": FORMED.isoformat(), "override_reason": "Evaluasi di musdes, berita acara menyusul"}
+    )
+    assert response.status_code == 302
+    kube.refresh_from_db()
+    assert kube.stage == Stage.T1 and GateOverride.objects.get(kube=kube).reason.startswith("Evaluasi")
+    assert b"Evaluasi di musdes" in client.get(reverse("kube:override-list")).content
+
+
+def test_the_list_runs_a_fixed_number_of_queries(tksk_kabandungan, login):
+    client = login(tksk_kabandungan)
+    for n in range(2):
+        make_kube(tksk_kabandungan, name=f"KUBE {n}")
+    client.get(reverse("kube:kube-list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("kube:kube-list"))
+    for n in range(2, 8):
+        make_kube(tksk_kabandungan, name=f"KUBE {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("kube:kube-list")).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_export_holds_the_groups_of_the_list_and_is_audited(tksk_kabandungan, login):
+    make_kube(tksk_kabandungan)
+    client = login(tksk_kabandungan)
+    response = client.get(reverse("kube:kube-export"), {"stage": "T0"})
+    assert response.status_code == 200 and response["Content-Type"].endswith("sheet")
+    event = AuditEvent.objects.get(action="kube.export")
+    assert event.changes["rows"]["after"] == 1
+
+
+def test_the_stages_page_lists_all_23_activities(tksk_kabandungan, login):
+    kube = make_kube(tksk_kabandungan)
+    content = login(tksk_kabandungan).get(reverse("kube:kube-stages", args=[kube.pk])).content.decode()
+    for code in ["T0.1", "T0.7", "T1.6", "T2.3", "T3.6"]:
+        assert f"<strong>{code}</strong>" in content
+    assert content.count("<strong>T") >= 23
+
+
+def test_member_detail_pages_of_a_person_keep_nik_masked_in_the_list(tksk_kabandungan, login):
+    kube = formed_kube(tksk_kabandungan)
+    member = kube.members.select_related("person").first()
+    content = login(tksk_kabandungan).get(reverse("kube:member-list", args=[kube.pk])).content.decode()
+    assert member.person.name in content and member.person.nik not in content
