@@ -7,15 +7,19 @@
     BENCH_SCREEN_TIMEOUT=600 ...                            (stop the screening after this many seconds)
     BENCH_EXPLAIN=1 ...                                     (also EXPLAIN ANALYZE the INSERT ... SELECT, rolled back,
                                                              plan saved next to the CSV)
+    BENCH_DB=pendamping_tbench ...                          (the PostgreSQL database used, made and dropped here)
+    BENCH_KEEP_DB=1 ...                                     (keep the database afterwards, and reuse an imported one:
+                                                             migrate, empty the targeting tables, skip the import)
 
 1. Generate (or reuse) BENCH_ROWS people of Kabupaten Sukabumi (bench/registry_generate.py).
-2. A fresh PostgreSQL database pendamping_tbench on 127.0.0.1:5432 (made and dropped here): migrate, load-areas,
-   `pendamping import-registry FILE --no-progress` (as bench/registry_import.py does; not timed here).
+2. A fresh PostgreSQL database BENCH_DB on 127.0.0.1:5432 (made and dropped here): migrate, load-areas,
+   `pendamping import-registry FILE --no-progress` (as bench/registry_import.py does; not timed here). With
+   BENCH_KEEP_DB=1 a database that already holds the people is reused (migrated, its targeting tables emptied).
 3. An active rule set for Kabupaten Sukabumi (32.02) made through the targeting services with the domain's defaults,
    as targeting/demo.py does, under the system account.
 4. In a child process: every person of the kabupaten (all 386 desa) screened in ONE set-based run, i.e. the
    screening of targeting.services (the one `screening_desa` and `screening_people` use: one
-   INSERT ... SELECT of engine.screening_queryset, the counts, one audit event) given the whole kabupaten as its set
+   INSERT ... SELECT of engine.screening_sql, the counts, one audit event) given the whole kabupaten as its set
    of people, after the same checks those services make (permission targeting.screen, rule set covers the area).
    Seconds of the screening call alone and of the whole child, people/s, peak memory (ru_maxrss of the child from
    os.wait4) and the counts per decision.
@@ -40,7 +44,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from registry_generate import generate  # noqa: E402
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "pendamping_tbench"
+DB_NAME = os.environ.get("BENCH_DB", "pendamping_tbench")
+KEEP_DB = os.environ.get("BENCH_KEEP_DB") == "1"
 PG_BENCH = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 SECTION = "## Targeting screening"
 KABUPATEN = "32.02"
@@ -88,11 +93,9 @@ seconds = time.perf_counter() - started
 print(json.dumps({"screen_s": seconds, "people": run.people, "counts": run.counts, "run": run.pk}), flush=True)
 if EXPLAIN_TO:
     from django.utils import timezone
-    queryset = engine.screening_queryset(rule_set, people, reference_date=REFERENCE, screened_at=timezone.now(),
-                                         run_id=run.pk)
-    compiler = queryset.query.get_compiler(using="default")
-    sql, params = compiler.as_sql()
-    names = ", ".join(alias[len(engine.PREFIX):] for _e, _s, alias in compiler.select)
+    sql, params, names = engine.screening_sql(rule_set, people, reference_date=REFERENCE,
+                                              screened_at=timezone.now(), run_id=run.pk)
+    names = ", ".join(connection.ops.quote_name(name) for name in names)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) INSERT INTO targeting_screeningresult ({names}) {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -172,15 +175,21 @@ def bench(rows: int) -> dict:
     results["csv"] = {"path": str(path), "bytes": path.stat().st_size, "generated": generated}
     explain_to = str(path.with_suffix(".explain.txt")) if os.environ.get("BENCH_EXPLAIN") == "1" else ""
     base = {**os.environ, "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "ERROR"}
-    pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    pg_admin(f"CREATE DATABASE {DB_NAME}")
+    reuse = KEEP_DB and people_in(PG_BENCH) >= rows
+    if not reuse:
+        pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        pg_admin(f"CREATE DATABASE {DB_NAME}")
     try:
         with tempfile.TemporaryDirectory() as var_dir:
             env = {**base, "VAR_DIR": var_dir, "DATABASE_URL": PG_BENCH}
             pendamping("migrate", "--verbosity", "0", env=env)
-            pendamping("load-areas", env=env)
-            imported = pendamping("import-registry", str(path), "--no-progress", env=env)
-            results["import_s"] = imported["seconds"]
+            if reuse:
+                empty_targeting(PG_BENCH)
+                results["import_s"] = None
+            else:
+                pendamping("load-areas", env=env)
+                imported = pendamping("import-registry", str(path), "--no-progress", env=env)
+                results["import_s"] = imported["seconds"]
             results["rule_set"] = last_json(run_child([sys.executable, "-c", RULE_SET], env)["stdout"])
             analyze(PG_BENCH)
             results["load_before"] = os.getloadavg()[0]
@@ -195,8 +204,28 @@ def bench(rows: int) -> dict:
                     results["explain"] = explain_to
             results["load_after"] = os.getloadavg()[0]
     finally:
-        pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        if not KEEP_DB:
+            pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
     return results
+
+
+def people_in(url: str) -> int:
+    """How many people an existing bench database holds (0 when there is no such database)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM registry_person").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
+def empty_targeting(url: str) -> None:
+    """A reused database starts the screening as a fresh one would: no rule sets, runs or results."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("TRUNCATE targeting_screeningresult, targeting_screeningrun, targeting_ruleset CASCADE")
 
 
 def analyze(url: str) -> None:
@@ -212,15 +241,20 @@ def section(results: dict) -> tuple[list[str], bool]:
     screen = results.get("screen")
     generated = results["csv"]["generated"]
     made = f"generated in {generated['generate_s']:.0f} s" if generated else "reused from an earlier run"
+    imported = (
+        f"import {results['import_s']:.0f} s"
+        if results["import_s"] is not None
+        else "imported by an earlier run into the kept database, its targeting tables emptied"
+    )
     lines = [
         SECTION,
         "",
         f"Measured by `bench/targeting_screen.py` on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores), "
         f"PostgreSQL, {rows:,} people of Kabupaten Sukabumi imported with `pendamping import-registry` "
-        f"({results['csv']['bytes'] / 1e6:.0f} MB CSV of bench/registry_generate.py, {made}; import "
-        f"{results['import_s']:.0f} s, then VACUUM ANALYZE). One active rule set (the domain's defaults) for "
+        f"({results['csv']['bytes'] / 1e6:.0f} MB CSV of bench/registry_generate.py, {made}; {imported}, "
+        "then VACUUM ANALYZE). One active rule set (the domain's defaults) for "
         f"{KABUPATEN}, made through the targeting services. The whole kabupaten (386 desa) is screened in one "
-        "set-based run (one INSERT ... SELECT of engine.screening_queryset, the counts, one audit event) by the "
+        "set-based run (one INSERT ... SELECT of engine.screening_sql, the counts, one audit event) by the "
         "screening of targeting.services, as the system account, in a child process. Screening seconds are the "
         "service call alone; the child's seconds include Django start-up; peak memory is the child's ru_maxrss. "
         f"Load average (1 min) before and after: {results['load_before']:.1f} and {results['load_after']:.1f}.",

@@ -1,46 +1,45 @@
-"""The screening engine: one queryset that evaluates every rule of a rule set for a set of people, set-based.
+# ruff: noqa: S608 -- SQL built from our own quoted names, checked codes (_lit) and integers; values are bound
+"""The screening engine: one SQL statement that evaluates every rule of a rule set for a set of people, set-based.
 
-`screening_queryset` annotates the people with every rule's outcome (True passed, False failed, None not known),
-the data each rule used, the mechanism and its priority, the decision and the missing fields, all in SQL
-(Case/When, Subquery for the latest checklists, a window over the household for one-per-KK). `write_results`
-turns that queryset into `INSERT INTO targeting_screeningresult (...) SELECT ...` from its compiled SQL, so that
-screening a desa or a million people is one statement on SQLite and PostgreSQL alike; screening one person is the
-same queryset filtered to that person.
+`screening_sql` builds `SELECT ...` giving one ScreeningResult row per live person of the set, in layers (derived
+tables), so that each value is computed once per person:
+
+1. the person and their household, the latest Kepmensos 146 and BPS 14 checklists of the household (one pass over
+   the checklists, ranked by a window: no subquery per person) and the approved special case naming the person;
+2. the age, in whole years on the reference date, as integers;
+3. every rule's outcome (True passed, False failed, NULL not known), the mechanism and its priority;
+4. the rank before one-per-KK (0 all gates passed, 1 something unknown, 2 something failed) and the missing fields;
+5. a window over the household for one-per-KK (the KK's place goes to its first person by rank, priority, head
+   first, NIK), then the decision.
+
+On PostgreSQL each layer is closed with `OFFSET 0`, which keeps the planner from folding it into the next one (and
+so from computing an expression again for every reference to it). `write_results` runs
+`INSERT INTO targeting_screeningresult (...) SELECT ...`: screening a desa or a million people is one statement on
+SQLite and PostgreSQL alike; screening one person is the same statement for a set of one.
+
+A special case (an approved SpecialCaseProposal naming the person) gives the mechanism kasus_khusus and replaces
+the two rules of poverty evidence: the DTKS/DTSEN listing (or checklist) and the highest desil are still computed
+and stored, but they neither fail nor hold the person back; every other rule of the rule set (age, married, not
+ASN/TNI/Polri/pensiunan, no earlier KUBE aid, head of family, one per KK) still applies.
 
 `rules_of(result)` builds the list of rules with their outcome and an explanation in Bahasa Indonesia from the
 stored columns: the explanation page, the command's JSON and the API use it, never anything else.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import connections, router
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    DateField,
-    DateTimeField,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Concat, ExtractDay, ExtractMonth, ExtractYear, FirstValue
+from django.db.models import QuerySet
 
 from pendamping.core.templatetags.pendamping import tanggal
-from pendamping.registry.models import PovertyChecklist
+from pendamping.registry.models import Household, Person, PovertyChecklist
 from pendamping.registry.vocab import ChecklistKind, MaritalStatus, PkhStatus, Relation
 
-from .models import RuleSet, ScreeningResult
-from .vocab import PRIORITY, Decision, Mechanism, Rule
+from .models import RuleSet, ScreeningResult, SpecialCaseMember, SpecialCaseProposal
+from .vocab import PRIORITY, Decision, Mechanism, Rule, SpecialCaseStatus
 
-PREFIX = "x_"
 # the registry field (as named in imports) whose absence makes a rule's outcome unknown
 MISSING_FIELD = {
     Rule.UMUR: "tanggal_lahir",
@@ -61,6 +60,10 @@ MISSING_LABEL = {
     "tahun_bantuan_kube": "bantuan KUBE sebelumnya",
     "hubungan_keluarga": "hubungan dalam keluarga",
 }
+# the rules an approved special case replaces (poverty evidence: the listing and the desil)
+REPLACED_BY_SPECIAL_CASE = (Rule.TERDAFTAR_DTKS, Rule.DESIL_MAKS)
+# the rules computed for every person (one-per-KK comes from the window), in the order of their columns
+COMPUTED_RULES = [code for code in Rule.values if code != Rule.SATU_PER_KK]
 
 
 def applied_rules(rule_set: RuleSet) -> list[str]:
@@ -82,213 +85,243 @@ def applied_rules(rule_set: RuleSet) -> list[str]:
     return rules
 
 
-def special_case_q(rule_set: RuleSet) -> Q | None:
-    """Hook for special cases by proposal (issue 4 item 4, a later slice): the people an approved proposal admits
-    under kasus_khusus. None until proposals exist."""
-    return None
+_CODE = re.compile(r"[a-z0-9_,]*")
 
 
-def _bool(*whens: When, default=None) -> Case:
-    return Case(*whens, default=Value(default), output_field=BooleanField())
+def _lit(code: str) -> str:
+    """A code of our own vocabularies as an SQL string literal (only lower-case letters, digits, _ and ,)."""
+    text = str(code)
+    if not _CODE.fullmatch(text):
+        raise ValueError(f"not a plain code: {text!r}")
+    return f"'{text}'"
 
 
-def _latest_checklist(kind: str, field: str):
-    return Subquery(
-        PovertyChecklist.objects.filter(household_id=OuterRef("household_id"), kind=kind)
-        .order_by("-assessed_on", "-id")
-        .values(field)[:1]
+def _fence(connection) -> str:
+    """Ends a layer so that PostgreSQL plans it as its own step instead of folding its expressions into the next."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+def _birth_number(connection, column: str) -> str:
+    """The birth date as the integer YYYYMMDD."""
+    if connection.vendor == "postgresql":
+        return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
+    return f"CAST(replace({column}, '-', '') AS integer)"
+
+
+def screening_sql(
+    rule_set: RuleSet,
+    people: QuerySet,
+    *,
+    reference_date: datetime.date,
+    screened_at: datetime.datetime,
+    run_id: int | None,
+    using: str = "default",
+) -> tuple[str, list, list[str]]:
+    """The SELECT of the results of `people` (a Person queryset: a desa, a list, one person): its SQL, parameters
+    and the ScreeningResult columns it gives, in order. Soft-deleted people and households are left out.
+    Deterministic: the same rule set, data and reference date give the same rows."""
+    connection = connections[using]
+    q, fence = connection.ops.quote_name, _fence(connection)
+    rs, ref = rule_set, reference_date
+    people_sql, people_params = people.order_by().values("pk").query.get_compiler(using=using).as_sql()
+    people_in = f"({people_sql})"
+
+    k146, bps14 = str(ChecklistKind.KEPMENSOS_146), str(ChecklistKind.BPS_14)
+    # layer 1: person, household, latest checklists, special case
+    c = q(PovertyChecklist._meta.db_table)
+    person, household = q(Person._meta.db_table), q(Household._meta.db_table)
+    checklists = (
+        "SELECT ranked.household_id, "
+        f"MAX(CASE WHEN ranked.kind = {_lit(k146)} THEN ranked.n END) AS k146, "
+        f"MAX(CASE WHEN ranked.kind = {_lit(k146)} THEN ranked.assessed_on END) AS k146_date, "
+        f"MAX(CASE WHEN ranked.kind = {_lit(bps14)} THEN ranked.n END) AS bps14, "
+        f"MAX(CASE WHEN ranked.kind = {_lit(bps14)} THEN ranked.assessed_on END) AS bps14_date "
+        f"FROM (SELECT {c}.{q('household_id')} AS household_id, {c}.{q('kind')} AS kind, {c}.{q('count')} AS n, "
+        f"{c}.{q('assessed_on')} AS assessed_on, ROW_NUMBER() OVER (PARTITION BY {c}.{q('household_id')}, "
+        f"{c}.{q('kind')} ORDER BY {c}.{q('assessed_on')} DESC, {c}.{q('id')} DESC) AS rn FROM {c} "
+        f"WHERE {c}.{q('kind')} IN ({_lit(k146)}, {_lit(bps14)}) AND {c}.{q('household_id')} IN "
+        f"(SELECT p2.{q('household_id')} FROM {person} p2 WHERE p2.{q('id')} IN {people_in})) ranked "
+        "WHERE ranked.rn = 1 GROUP BY ranked.household_id"
     )
-
-
-def screening_queryset(
-    rule_set: RuleSet, people: QuerySet, *, reference_date: datetime.date, screened_at: datetime.datetime, run_id=None
-) -> QuerySet:
-    """`people` (a Person queryset: a desa, a list, one person) with every column of a ScreeningResult, named
-    x_<column>. Soft-deleted people and households are left out. Deterministic: the same rule set, data and
-    reference date give the same rows."""
-    ref = reference_date
-    rs = rule_set
-    qs = people.filter(deleted_at__isnull=True, household__deleted_at__isnull=True).order_by()
-    listed = Q(household__desil__isnull=False) | ~Q(household__id_dtks="")
-    qs = qs.annotate(
-        t_bmonth=ExtractMonth("birth_date"),
-        t_bday=ExtractDay("birth_date"),
-        t_k146=_latest_checklist(ChecklistKind.KEPMENSOS_146, "count"),
-        t_bps14=_latest_checklist(ChecklistKind.BPS_14, "count"),
+    member, proposal = q(SpecialCaseMember._meta.db_table), q(SpecialCaseProposal._meta.db_table)
+    special = (
+        f"SELECT m.{q('person_id')} AS person_id, MIN(m.{q('proposal_id')}) AS special_case FROM {member} m "
+        f"JOIN {proposal} s ON s.{q('id')} = m.{q('proposal_id')} "
+        f"WHERE s.{q('status')} = {_lit(SpecialCaseStatus.DISETUJUI)} GROUP BY m.{q('person_id')}"
     )
-    qs = qs.annotate(
-        t_age=Case(
-            When(birth_date__isnull=True, then=Value(None)),
-            default=Value(ref.year)
-            - ExtractYear("birth_date")
-            - Case(
-                When(Q(t_bmonth__gt=ref.month) | Q(t_bmonth=ref.month, t_bday__gt=ref.day), then=Value(1)),
-                default=Value(0),
-            ),
-            output_field=IntegerField(),
-        ),
+    layer1 = (
+        f"SELECT p.{q('id')} AS pid, p.{q('household_id')} AS hid, p.{q('nik')} AS nik, "
+        f"p.{q('birth_date')} AS birth_date, {_birth_number(connection, 'p.' + q('birth_date'))} AS bnum, "
+        f"p.{q('marital_status')} AS marital_status, p.{q('relation')} AS relation, "
+        f"p.{q('asn_tni_polri_pensiunan')} AS asn, h.{q('desa_id')} AS desa_code, h.{q('id_dtks')} AS id_dtks, "
+        f"h.{q('desil')} AS desil, h.{q('kube_aid_year')} AS kube_aid_year, h.{q('pkh_status')} AS pkh_status, "
+        f"h.{q('purnabina_kat')} AS purnabina_kat, h.{q('purnabina_lain')} AS purnabina_lain, "
+        "cl.k146 AS k146, cl.k146_date AS k146_date, cl.bps14 AS bps14, cl.bps14_date AS bps14_date, "
+        "sc.special_case AS special_case "
+        f"FROM {person} p JOIN {household} h ON h.{q('id')} = p.{q('household_id')} "
+        f"LEFT JOIN ({checklists}) cl ON cl.household_id = p.{q('household_id')} "
+        f"LEFT JOIN ({special}) sc ON sc.person_id = p.{q('id')} "
+        f"WHERE p.{q('deleted_at')} IS NULL AND h.{q('deleted_at')} IS NULL AND p.{q('id')} IN {people_in}"
+        f"{fence}"
     )
-    evidence = Q(t_k146__gte=rs.kepmensos146_min) | Q(t_bps14__gte=rs.bps14_min)
-    has_checklist = Q(t_k146__isnull=False) | Q(t_bps14__isnull=False)
+    # layer 2: the age in whole years on the reference date
+    ref_md = ref.month * 100 + ref.day
+    layer2 = (
+        "SELECT l1.*, CASE WHEN l1.bnum IS NULL THEN NULL "
+        f"ELSE {int(ref.year)} - l1.bnum / 10000 "
+        f"- CASE WHEN l1.bnum - (l1.bnum / 10000) * 10000 > {int(ref_md)} THEN 1 ELSE 0 END END AS age "
+        f"FROM ({layer1}) l1{fence}"
+    )
+    # layer 3: every rule, the mechanism and its priority
+    listed = f"(l2.desil IS NOT NULL OR l2.id_dtks <> {_lit('')})"
+    evidence = f"(l2.k146 >= {int(rs.kepmensos146_min)} OR l2.bps14 >= {int(rs.bps14_min)})"
     rules = {
-        Rule.UMUR: _bool(
-            When(t_age__isnull=True, then=Value(None)),
-            When(t_age__gte=rs.age_min, t_age__lte=rs.age_max, then=Value(True)),
-            default=False,
+        Rule.UMUR: (
+            "CASE WHEN l2.age IS NULL THEN NULL "
+            f"WHEN l2.age >= {int(rs.age_min)} AND l2.age <= {int(rs.age_max)} THEN TRUE ELSE FALSE END"
         ),
-        Rule.STATUS_KAWIN: _bool(
-            When(marital_status="", then=Value(None)),
-            When(marital_status=MaritalStatus.KAWIN, then=Value(True)),
-            default=False,
+        Rule.STATUS_KAWIN: (
+            f"CASE WHEN l2.marital_status = {_lit('')} THEN NULL "
+            f"WHEN l2.marital_status = {_lit(MaritalStatus.KAWIN)} THEN TRUE ELSE FALSE END"
         ),
-        Rule.TERDAFTAR_DTKS: _bool(
-            When(listed, then=Value(True)),
-            When(evidence, then=Value(True)),
-            When(has_checklist, then=Value(False)),
+        Rule.TERDAFTAR_DTKS: (
+            f"CASE WHEN {listed} THEN TRUE WHEN {evidence} THEN TRUE "
+            "WHEN l2.k146 IS NOT NULL OR l2.bps14 IS NOT NULL THEN FALSE ELSE NULL END"
         ),
-        Rule.DESIL_MAKS: _bool(
-            When(household__desil__lte=rs.max_desil, then=Value(True)),
-            When(household__desil__isnull=False, then=Value(False)),
-            When(Q(household__id_dtks="") & evidence, then=Value(True)),
+        Rule.DESIL_MAKS: (
+            f"CASE WHEN l2.desil <= {int(rs.max_desil)} THEN TRUE WHEN l2.desil IS NOT NULL THEN FALSE "
+            f"WHEN l2.id_dtks = {_lit('')} AND {evidence} THEN TRUE ELSE NULL END"
         ),
-        Rule.BUKAN_ASN: _bool(When(asn_tni_polri_pensiunan=False, then=Value(True)), default=False),
-        Rule.BELUM_PERNAH_KUBE: _bool(When(household__kube_aid_year__isnull=True, then=Value(True)), default=False),
-        Rule.KEPALA_KELUARGA: _bool(
-            When(relation="", then=Value(None)),
-            When(relation=Relation.KEPALA_KELUARGA, then=Value(True)),
-            default=False,
+        Rule.BUKAN_ASN: "CASE WHEN l2.asn = FALSE THEN TRUE ELSE FALSE END",
+        Rule.BELUM_PERNAH_KUBE: "CASE WHEN l2.kube_aid_year IS NULL THEN TRUE ELSE FALSE END",
+        Rule.KEPALA_KELUARGA: (
+            f"CASE WHEN l2.relation = {_lit('')} THEN NULL "
+            f"WHEN l2.relation = {_lit(Relation.KEPALA_KELUARGA)} THEN TRUE ELSE FALSE END"
         ),
     }
-    qs = qs.annotate(**{f"t_rule_{code}": expression for code, expression in rules.items()})
-    applied = applied_rules(rs)
-    gates = [code for code in applied if code != Rule.SATU_PER_KK]
-    any_false = Q()
-    any_unknown = Q()
-    for code in gates:
-        any_false |= Q(**{f"t_rule_{code}": False})
-        any_unknown |= Q(**{f"t_rule_{code}__isnull": True})
+    graduated = f"{_lit(PkhStatus.GRADUASI_ALAMIAH)}, {_lit(PkhStatus.GRADUASI_SEJAHTERA_MANDIRI)}"
     mechanisms = [
-        (Mechanism.PKH_TRANSISI, Q(household__pkh_status=PkhStatus.TRANSISI)),
-        (
-            Mechanism.PKH_GRADUASI,
-            Q(household__pkh_status__in=[PkhStatus.GRADUASI_ALAMIAH, PkhStatus.GRADUASI_SEJAHTERA_MANDIRI]),
-        ),
-        (Mechanism.PKH_AKTIF_SINERGI, Q(household__pkh_status=PkhStatus.AKTIF)),
-        (Mechanism.PURNABINA_KAT, Q(household__purnabina_kat=True)),
-        (Mechanism.PURNABINA_LAIN, ~Q(household__purnabina_lain="")),
+        (Mechanism.KASUS_KHUSUS, "l2.special_case IS NOT NULL"),
+        (Mechanism.PKH_TRANSISI, f"l2.pkh_status = {_lit(PkhStatus.TRANSISI)}"),
+        (Mechanism.PKH_GRADUASI, f"l2.pkh_status IN ({graduated})"),
+        (Mechanism.PKH_AKTIF_SINERGI, f"l2.pkh_status = {_lit(PkhStatus.AKTIF)}"),
+        (Mechanism.PURNABINA_KAT, "l2.purnabina_kat = TRUE"),
+        (Mechanism.PURNABINA_LAIN, f"l2.purnabina_lain <> {_lit('')}"),
         (Mechanism.RTSM_TERDAFTAR, listed),
     ]
-    special = special_case_q(rs)
-    if special is not None:
-        mechanisms.append((Mechanism.KASUS_KHUSUS, special))
-    qs = qs.annotate(
-        t_pre_rank=Case(
-            When(any_false, then=Value(2)),
-            When(any_unknown, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        t_mechanism=Case(
-            *[When(condition, then=Value(str(m))) for m, condition in mechanisms],
-            default=Value(str(Mechanism.RTSM_BELUM_TERDAFTAR)),
-            output_field=CharField(),
-        ),
-        t_priority=Case(
-            *[When(condition, then=Value(PRIORITY[m])) for m, condition in mechanisms],
-            default=Value(PRIORITY[Mechanism.RTSM_BELUM_TERDAFTAR]),
-            output_field=IntegerField(),
-        ),
+    whens = " ".join(f"WHEN {condition} THEN {_lit(m)}" for m, condition in mechanisms)
+    mechanism = f"CASE {whens} ELSE {_lit(Mechanism.RTSM_BELUM_TERDAFTAR)} END"
+    whens = " ".join(f"WHEN {condition} THEN {PRIORITY[m]}" for m, condition in mechanisms)
+    priority = f"CASE {whens} ELSE {PRIORITY[Mechanism.RTSM_BELUM_TERDAFTAR]} END"
+    layer3 = (
+        "SELECT l2.*, "
+        + ", ".join(f"{expression} AS r_{code}" for code, expression in rules.items())
+        + f", {mechanism} AS mechanism, {priority} AS priority FROM ({layer2}) l2{fence}"
     )
+    # layer 4: the rank before one-per-KK and the missing fields
+    applied = applied_rules(rs)
+    gates = [code for code in applied if code != Rule.SATU_PER_KK]
+
+    def gate(code: str, test: str) -> str:
+        if code in REPLACED_BY_SPECIAL_CASE:
+            return f"(l3.special_case IS NULL AND l3.r_{code} {test})"
+        return f"l3.r_{code} {test}"
+
+    any_false = " OR ".join(gate(code, "= FALSE") for code in gates)
+    any_unknown = " OR ".join(gate(code, "IS NULL") for code in gates)
+    missing = " || ".join(
+        f"CASE WHEN {gate(code, 'IS NULL')} THEN {_lit(MISSING_FIELD[code] + ',')} ELSE {_lit('')} END"
+        for code in gates
+    )
+    layer4 = (
+        f"SELECT l3.*, CASE WHEN {any_false} THEN 2 WHEN {any_unknown} THEN 1 ELSE 0 END AS pre_rank, "
+        f"{missing} AS missing FROM ({layer3}) l3{fence}"
+    )
+    # layer 5: one per KK, then the row as stored
     if Rule.SATU_PER_KK in applied:
-        # within this batch, the KK's place goes to its first person by (eligible first, priority, head first, NIK)
-        order = [
-            F("t_pre_rank").asc(),
-            F("t_priority").asc(),
-            F("t_rule_kepala_keluarga").desc(nulls_last=True),
-            F("nik").asc(),
-        ]
-        qs = qs.annotate(
-            t_top=Window(FirstValue("pk"), partition_by=[F("household_id")], order_by=order),
-            t_top_rank=Window(FirstValue("t_pre_rank"), partition_by=[F("household_id")], order_by=order),
+        window = (
+            "OVER (PARTITION BY l4.hid ORDER BY l4.pre_rank ASC, l4.priority ASC, "
+            "l4.r_kepala_keluarga DESC NULLS LAST, l4.nik ASC)"
         )
-        satu = _bool(When(t_top=F("pk"), then=Value(True)), When(t_top_rank=0, then=Value(False)), default=True)
-        taken_by = Case(
-            When(Q(t_top_rank=0) & ~Q(t_top=F("pk")), then=F("t_top")), default=Value(None), output_field=IntegerField()
+        layer5 = (
+            f"SELECT l4.*, FIRST_VALUE(l4.pid) {window} AS top, FIRST_VALUE(l4.pre_rank) {window} AS top_rank "
+            f"FROM ({layer4}) l4"
         )
-        decision = Case(
-            When(t_pre_rank=2, then=Value(str(Decision.NOT_ELIGIBLE))),
-            When(t_pre_rank=1, then=Value(str(Decision.NEEDS_VERIFICATION))),
-            When(Q(t_top_rank=0) & ~Q(t_top=F("pk")), then=Value(str(Decision.NOT_ELIGIBLE))),
-            default=Value(str(Decision.ELIGIBLE)),
-            output_field=CharField(),
-        )
+        taken = "(r.top_rank = 0 AND r.top <> r.pid)"
+        satu = "CASE WHEN r.top = r.pid THEN TRUE WHEN r.top_rank = 0 THEN FALSE ELSE TRUE END"
+        taken_by = f"CASE WHEN {taken} THEN r.top ELSE NULL END"
+        not_taken = f"WHEN {taken} THEN {_lit(Decision.NOT_ELIGIBLE)} "
     else:
-        satu = Value(None, output_field=BooleanField())
-        taken_by = Value(None, output_field=IntegerField())
-        decision = Case(
-            When(t_pre_rank=2, then=Value(str(Decision.NOT_ELIGIBLE))),
-            When(t_pre_rank=1, then=Value(str(Decision.NEEDS_VERIFICATION))),
-            default=Value(str(Decision.ELIGIBLE)),
-            output_field=CharField(),
-        )
-    missing_parts = []
-    for code in gates:
-        missing_parts.append(
-            Case(When(**{f"t_rule_{code}__isnull": True}, then=Value(MISSING_FIELD[code] + ",")), default=Value(""))
-        )
-    missing = Concat(*missing_parts, Value(""), output_field=CharField()) if missing_parts else Value("")
-    columns = {
-        "run_id": Value(run_id, output_field=IntegerField()),
-        "rule_set_id": Value(rs.pk, output_field=IntegerField()),
-        "person_id": F("pk"),
-        "household_id": F("household_id"),
-        "desa_code": F("household__desa_id"),
-        "screened_at": Value(screened_at, output_field=DateTimeField()),
-        "reference_date": Value(ref, output_field=DateField()),
-        "current": Value(True, output_field=BooleanField()),
-        "decision": decision,
-        "mechanism": F("t_mechanism"),
-        "priority": F("t_priority"),
-        "missing": missing,
-        "soft_jiwa_wirausaha": Value(None, output_field=BooleanField()),
-        "soft_embrio_usaha": Value(None, output_field=BooleanField()),
-        "soft_bersedia_berkelompok": Value(None, output_field=BooleanField()),
-        **{f"rule_{code}": F(f"t_rule_{code}") for code in rules},
-        "rule_satu_per_kk": satu,
-        "data_birth_date": F("birth_date"),
-        "data_age": F("t_age"),
-        "data_marital_status": F("marital_status"),
-        "data_id_dtks": F("household__id_dtks"),
-        "data_desil": F("household__desil"),
-        "data_k146_count": F("t_k146"),
-        "data_k146_date": _latest_checklist(ChecklistKind.KEPMENSOS_146, "assessed_on"),
-        "data_bps14_count": F("t_bps14"),
-        "data_bps14_date": _latest_checklist(ChecklistKind.BPS_14, "assessed_on"),
-        "data_asn": F("asn_tni_polri_pensiunan"),
-        "data_kube_aid_year": F("household__kube_aid_year"),
-        "data_relation": F("relation"),
-        "data_pkh_status": F("household__pkh_status"),
-        "data_purnabina_kat": F("household__purnabina_kat"),
-        "data_purnabina_lain": F("household__purnabina_lain"),
-        "data_kk_taken_by_id": taken_by,
-    }
-    return qs.annotate(**{PREFIX + name: expression for name, expression in columns.items()}).values(
-        *[PREFIX + name for name in columns]
+        layer5 = f"SELECT l4.* FROM ({layer4}) l4"
+        satu, taken_by, not_taken = "CAST(NULL AS boolean)", "CAST(NULL AS integer)", ""
+    decision = (
+        f"CASE WHEN r.pre_rank = 2 THEN {_lit(Decision.NOT_ELIGIBLE)} "
+        f"WHEN r.pre_rank = 1 THEN {_lit(Decision.NEEDS_VERIFICATION)} "
+        f"{not_taken}ELSE {_lit(Decision.ELIGIBLE)} END"
     )
+    adapt = connection.ops
+    columns = {
+        "run_id": "CAST(NULL AS integer)" if run_id is None else str(int(run_id)),
+        "rule_set_id": str(int(rs.pk)),
+        "person_id": "r.pid",
+        "household_id": "r.hid",
+        "desa_code": "r.desa_code",
+        "screened_at": "%s",
+        "reference_date": "%s",
+        "current": "TRUE",
+        "decision": decision,
+        "mechanism": "r.mechanism",
+        "priority": "r.priority",
+        "missing": "r.missing",
+        "soft_jiwa_wirausaha": "CAST(NULL AS boolean)",
+        "soft_embrio_usaha": "CAST(NULL AS boolean)",
+        "soft_bersedia_berkelompok": "CAST(NULL AS boolean)",
+        **{f"rule_{code}": f"r.r_{code}" for code in COMPUTED_RULES},
+        "rule_satu_per_kk": satu,
+        "data_birth_date": "r.birth_date",
+        "data_age": "r.age",
+        "data_marital_status": "r.marital_status",
+        "data_id_dtks": "r.id_dtks",
+        "data_desil": "r.desil",
+        "data_k146_count": "r.k146",
+        "data_k146_date": "r.k146_date",
+        "data_bps14_count": "r.bps14",
+        "data_bps14_date": "r.bps14_date",
+        "data_asn": "r.asn",
+        "data_kube_aid_year": "r.kube_aid_year",
+        "data_relation": "r.relation",
+        "data_pkh_status": "r.pkh_status",
+        "data_purnabina_kat": "r.purnabina_kat",
+        "data_purnabina_lain": "r.purnabina_lain",
+        "data_kk_taken_by_id": taken_by,
+        "special_case_id": "r.special_case",
+    }
+    select = "SELECT " + ", ".join(f"{expression} AS {q(name)}" for name, expression in columns.items())
+    # the parameters in the order of their places: the two dates of the SELECT, then the people of the checklists'
+    # subquery and of layer 1
+    params = [adapt.adapt_datetimefield_value(screened_at), adapt.adapt_datefield_value(ref)]
+    params += [*people_params, *people_params]
+    return f"{select} FROM ({layer5}) r", params, list(columns)
 
 
-def write_results(queryset: QuerySet) -> int:
-    """INSERT INTO targeting_screeningresult (...) SELECT ... : the screening queryset written in one statement."""
+def write_results(
+    rule_set: RuleSet,
+    people: QuerySet,
+    *,
+    reference_date: datetime.date,
+    screened_at: datetime.datetime,
+    run_id: int,
+) -> int:
+    """INSERT INTO targeting_screeningresult (...) SELECT ... : the screening of `people` written in one statement."""
     using = router.db_for_write(ScreeningResult)
     connection = connections[using]
-    compiler = queryset.query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
-    names = [alias for _expression, _sql, alias in compiler.select]
-    assert all(name.startswith(PREFIX) for name in names), names
+    select, params, names = screening_sql(
+        rule_set, people, reference_date=reference_date, screened_at=screened_at, run_id=run_id, using=using
+    )
     table = connection.ops.quote_name(ScreeningResult._meta.db_table)
-    fields = ", ".join(connection.ops.quote_name(name[len(PREFIX) :]) for name in names)
+    fields = ", ".join(connection.ops.quote_name(name) for name in names)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({fields}) {sql}", params)  # noqa: S608 -- our compiled SQL, bound params
+        cursor.execute(f"INSERT INTO {table} ({fields}) {select}", params)
         return cursor.rowcount
 
 
@@ -403,13 +436,42 @@ def _detail(code: str, r: ScreeningResult) -> str:
     return ""
 
 
+SPECIAL_CASE = "kasus_khusus"  # the code of the approved special case in an explanation and the JSON
+
+
+def _special_case_text(result: ScreeningResult) -> str:
+    proposal = result.special_case
+    decided = f" oleh {proposal.decided_by_name}" if proposal.decided_by_name else ""
+    when = f" tanggal {tanggal(proposal.decided_at)}" if proposal.decided_at else ""
+    return (
+        f"Usulan kasus khusus #{proposal.pk} ({proposal.get_kind_display()}, {proposal.area_code}) "
+        f"disetujui{decided}{when}."
+    )
+
+
 def rules_of(result: ScreeningResult) -> list[RuleOutcome]:
     """Every rule of the result's rule set, in order, with its outcome and why, from the stored columns only.
-    Needs result.rule_set (and result.data_kk_taken_by for one-per-KK) loaded."""
+    Needs result.rule_set (and result.data_kk_taken_by for one-per-KK) loaded.
+
+    For a person admitted by an approved special case, the DTKS listing and desil rules are shown as replaced (not
+    applied, with what the data said) and an outcome `kasus_khusus` (passed) names the proposal."""
     applied = set(applied_rules(result.rule_set))
+    special = result.special_case_id is not None
     outcomes = []
+    if special:
+        outcomes.append(RuleOutcome(SPECIAL_CASE, "Kasus khusus yang disetujui", True, _special_case_text(result)))
     for code in Rule.values:
-        if code in applied:
+        if special and code in REPLACED_BY_SPECIAL_CASE and code in applied:
+            outcomes.append(
+                RuleOutcome(
+                    code,
+                    str(Rule(code).label),
+                    None,
+                    f"Diganti oleh kasus khusus #{result.special_case_id}. Data: {_detail(code, result)}",
+                    applied=False,
+                )
+            )
+        elif code in applied:
             outcomes.append(
                 RuleOutcome(code, str(Rule(code).label), getattr(result, f"rule_{code}"), _detail(code, result))
             )

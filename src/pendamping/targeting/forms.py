@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pendamping.areas.vocab import is_valid_code
 
 from .models import PARAMETERS, RuleSet
-from .vocab import Decision, FundingSource, Mechanism
+from .vocab import Decision, FundingSource, Mechanism, SpecialCaseKind, SpecialCaseStatus
 
 
 class RuleSetForm(forms.ModelForm):
@@ -57,4 +57,109 @@ class ResultFilterForm(forms.Form):
         return code
 
 
-__all__ = ["FundingSource", "ResultFilterForm", "RuleSetForm", "RuleSetVersionForm", "ScreenDesaForm"]
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (a list of uploads); the service checks each one's size and content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _area_code(value: str, levels: tuple[int, ...]) -> str:
+    code = (value or "").strip()
+    if not is_valid_code(code) or code.count(".") not in levels:
+        raise ValidationError(_("Choose a kecamatan or a desa/kelurahan."))
+    return code
+
+
+class SpecialCaseForm(forms.Form):
+    area_code = forms.CharField(label=_("Desa/kelurahan or kecamatan"), max_length=13)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SpecialCaseKind.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened, when, and why these families need KUBE."),
+    )
+    niks = forms.CharField(
+        label=_("NIK of the people proposed"),
+        widget=forms.Textarea(attrs={"rows": 4, "inputmode": "numeric"}),
+        help_text=_("One NIK per line (or separated by commas)."),
+    )
+    documents = MultipleFileField(
+        label=_("Supporting documents"),
+        required=False,
+        help_text=_("PDF or photos (PNG, JPEG); at most %(mb)s MB each."),
+    )
+
+    def __init__(self, *args, max_mb: int = 5, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].help_text = self.fields["documents"].help_text % {"mb": max_mb}
+
+    def clean_area_code(self):
+        return _area_code(self.cleaned_data["area_code"], (2, 3))
+
+    def clean_niks(self):
+        niks = []
+        for part in self.cleaned_data["niks"].replace(",", "\n").split():
+            nik = part.strip()
+            if not (len(nik) == 16 and nik.isdigit()):
+                raise ValidationError(_("%(nik)s is not a NIK (16 digits).") % {"nik": nik})
+            if nik not in niks:
+                niks.append(nik)
+        if not niks:
+            raise ValidationError(_("Name at least one person."))
+        return niks
+
+
+class SpecialCaseDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting."),
+    )
+
+
+class SpecialCaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + SpecialCaseStatus.choices, required=False)
+
+
+class CandidateFilterForm(forms.Form):
+    area = forms.CharField(label=_("Kecamatan or desa/kelurahan"), max_length=13, required=False)
+    rule_set = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", _("All"))] + Decision.choices, required=False)
+    mechanism = forms.ChoiceField(label=_("Mechanism"), choices=[("", _("All"))] + Mechanism.choices, required=False)
+    desa = forms.ChoiceField(label=_("Desa/kelurahan"), choices=[("", _("All"))], required=False)
+
+    def __init__(self, *args, desa_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].choices = [("", _("All")), *desa_choices]
+
+    def clean_area(self):
+        code = self.cleaned_data["area"].strip()
+        return _area_code(code, (2, 3)) if code else ""
+
+
+__all__ = [
+    "CandidateFilterForm",
+    "FundingSource",
+    "ResultFilterForm",
+    "RuleSetForm",
+    "RuleSetVersionForm",
+    "ScreenDesaForm",
+    "SpecialCaseDecisionForm",
+    "SpecialCaseFilterForm",
+    "SpecialCaseForm",
+]

@@ -4,6 +4,14 @@ results (one row per person screened, with every rule's outcome and the data it 
 A rule set with stored results is never changed in place: editing it makes a new version (services.rule_set_update).
 A result is never changed either: screening again adds a new result and marks the older one of the same person and
 rule set as no longer `current`.
+
+A special case (SpecialCaseProposal) names the people of a desa or kecamatan hit by a disaster, an economic crisis or
+another urgent condition; approved by the Dinas Sosial, it admits them under `kasus_khusus` (see engine.py).
+
+ScreeningResult is written a million rows at a time, so it carries few indexes (the list and per-person ones) and
+its references to the run, the rule set, the household, the KK's representative and the special case are not
+checked by database constraints row by row: the engine copies them from rows it has just read in the same
+statement. Only the person is a checked foreign key.
 """
 
 from django.conf import settings
@@ -11,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .vocab import Decision, FundingSource, Mechanism, RuleSetStatus
+from .vocab import Decision, FundingSource, Mechanism, RuleSetStatus, SpecialCaseKind, SpecialCaseStatus
 
 
 def default_kepmensos146_min() -> int:
@@ -120,15 +128,19 @@ class ScreeningResult(models.Model):
     """A person screened against a rule set version: the decision, the mechanism and its priority, every rule's
     outcome (True passed, False failed, None not known: data missing) and the data each used."""
 
-    run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="results")
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="results")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="screenings")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
-    desa_code = models.CharField(_("desa"), max_length=13, db_index=True)
+    run = models.ForeignKey(ScreeningRun, on_delete=models.PROTECT, related_name="results", db_constraint=False)
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="results", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="screenings", db_index=False)
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    desa_code = models.CharField(_("desa"), max_length=13)
     screened_at = models.DateTimeField(_("screened at"))
     reference_date = models.DateField(_("reference date"))
     current = models.BooleanField(_("latest result of this person and rule set"), default=True)
-    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, db_index=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     mechanism = models.CharField(_("mechanism"), max_length=24, choices=Mechanism.choices)
     priority = models.PositiveSmallIntegerField(_("priority"))
     missing = models.CharField(_("missing data"), max_length=200, blank=True)
@@ -161,7 +173,18 @@ class ScreeningResult(models.Model):
     data_pkh_status = models.CharField(max_length=30, blank=True)
     data_purnabina_kat = models.BooleanField(null=True)
     data_purnabina_lain = models.CharField(max_length=200, blank=True)
-    data_kk_taken_by = models.ForeignKey("registry.Person", null=True, on_delete=models.PROTECT, related_name="+")
+    data_kk_taken_by = models.ForeignKey(
+        "registry.Person", null=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    # the approved special case that admitted the person (it replaces the DTKS listing and desil rules)
+    special_case = models.ForeignKey(
+        "SpecialCaseProposal",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         ordering = ["priority", "person_id", "-id"]
@@ -178,3 +201,78 @@ class ScreeningResult(models.Model):
     @property
     def missing_fields(self) -> list[str]:
         return [name for name in self.missing.split(",") if name]
+
+
+def special_case_document_path(document: "SpecialCaseDocument", filename: str) -> str:
+    """Where a document is stored: a name of ours (never the uploaded one) under the proposal."""
+    return f"targeting/kasus-khusus/{document.proposal_id}/{document.stored_name}"
+
+
+class SpecialCaseProposal(models.Model):
+    """A special case by proposal (seed 4.1, non rujukan b): people of a desa or kecamatan hit by a natural disaster,
+    an economic crisis or another urgent condition, proposed by the TKSK or fasilitator with documents, approved or
+    rejected by the Dinas Sosial admin of the kabupaten. Approved, it admits the people it names under kasus_khusus."""
+
+    area_code = models.CharField(_("desa/kecamatan"), max_length=13, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=SpecialCaseKind.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SpecialCaseStatus.choices, default=SpecialCaseStatus.DIAJUKAN
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    proposed_by_name = models.CharField(_("proposed by"), max_length=150)
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_name = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    people = models.ManyToManyField(
+        "registry.Person", through="SpecialCaseMember", related_name="special_cases", verbose_name=_("people")
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("special case proposal")
+        verbose_name_plural = _("special case proposals")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.area_code}"
+
+
+class SpecialCaseMember(models.Model):
+    """A person a proposal names (with their household as it was when proposed)."""
+
+    proposal = models.ForeignKey(SpecialCaseProposal, on_delete=models.PROTECT, related_name="members")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["proposal", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "person"], name="targeting_special_case_person_once")
+        ]
+        indexes = [models.Index(fields=["person", "proposal"], name="targeting_special_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.person_id}"
+
+
+class SpecialCaseDocument(models.Model):
+    """A supporting document (PDF or image, checked by its content) of a proposal."""
+
+    proposal = models.ForeignKey(SpecialCaseProposal, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=special_case_document_path, max_length=200)
+    stored_name = models.CharField(max_length=80)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

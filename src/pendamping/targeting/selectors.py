@@ -6,14 +6,21 @@ lie in it (or cover it): Sukabumi's rule sets are not seen in Bogor.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from pendamping.areas.vocab import covers
 from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scoped
 
-from .models import RuleSet, ScreeningResult, ScreeningRun
+from .models import (
+    RuleSet,
+    ScreeningResult,
+    ScreeningRun,
+    SpecialCaseDocument,
+    SpecialCaseMember,
+    SpecialCaseProposal,
+)
 from .vocab import Decision, RuleSetStatus
 
 VIEW = "targeting.view"
@@ -102,7 +109,7 @@ def decision_counts(*, actor, filters: ResultFilter) -> dict[str, int]:
 def result_get(*, actor, pk: int) -> ScreeningResult:
     return get_in_scope_or_404(
         ScreeningResult.objects.select_related(
-            "person", "household", "household__desa", "rule_set", "run", "data_kk_taken_by"
+            "person", "household", "household__desa", "rule_set", "run", "data_kk_taken_by", "special_case"
         ),
         actor,
         RESULT_AREA,
@@ -127,3 +134,88 @@ def runs_visible(*, actor) -> QuerySet:
 def area_is_in_scope(actor, area_code: str) -> bool:
     codes = scope_codes(actor, VIEW)
     return codes is None or any(covers(code, area_code) for code in codes)
+
+
+# special cases -------------------------------------------------------------------------------------------------------
+
+
+def special_cases_visible(*, actor, status: str = "") -> QuerySet:
+    """The special-case proposals of the actor's areas, newest first, with how many people each names."""
+    proposals = scoped(SpecialCaseProposal.objects.all(), actor, "area_code", VIEW)
+    if status:
+        proposals = proposals.filter(status=status)
+    return proposals.annotate(n_people=Count("members")).order_by("-proposed_at", "-pk")
+
+
+def special_case_get(*, actor, pk: int) -> SpecialCaseProposal:
+    """One proposal the actor sees, with its people and documents, or a 404."""
+    return get_in_scope_or_404(
+        SpecialCaseProposal.objects.prefetch_related(
+            Prefetch("members", queryset=SpecialCaseMember.objects.select_related("person", "household")),
+            "documents",
+        ),
+        actor,
+        "area_code",
+        VIEW,
+        pk=pk,
+    )
+
+
+def special_case_document_get(*, actor, proposal_pk: int, pk: int) -> SpecialCaseDocument:
+    return get_in_scope_or_404(
+        SpecialCaseDocument.objects.select_related("proposal"),
+        actor,
+        "proposal__area_code",
+        VIEW,
+        pk=pk,
+        proposal_id=proposal_pk,
+    )
+
+
+# candidate lists -----------------------------------------------------------------------------------------------------
+
+
+def candidates(
+    user,
+    *,
+    area_code: str,
+    rule_set: RuleSet | int | None = None,
+    decision: str = "",
+    mechanism: str = "",
+    desa: str = "",
+    capability: str = VIEW,
+) -> QuerySet:
+    """The candidates of a desa or kecamatan: the current screening results of one rule set (the active one of the
+    area by default) in the user's areas, by priority, then desil (unknown last), then name. Filterable by decision,
+    mechanism and desa (inside the area). Rows carry their person (select_related). For the KUBE app too."""
+    if rule_set is None:
+        rule_set = active_rule_set(area_code=area_code)
+        if rule_set is None:
+            return ScreeningResult.objects.none()
+    rule_set_id = rule_set.pk if isinstance(rule_set, RuleSet) else int(rule_set)
+    results = scoped(
+        ScreeningResult.objects.filter(rule_set_id=rule_set_id, current=True), user, RESULT_AREA, capability
+    )
+    results = results.filter(Q(desa_code=area_code) | Q(desa_code__startswith=area_code + "."))
+    if desa:
+        results = results.filter(desa_code=desa)
+    if decision:
+        results = results.filter(decision=decision)
+    if mechanism:
+        results = results.filter(mechanism=mechanism)
+    return results.select_related("person").order_by(
+        "priority", F("data_desil").asc(nulls_last=True), "person__name", "pk"
+    )
+
+
+def people_by_nik(*, actor, niks: list[str], capability: str = VIEW) -> dict:
+    """The live people with these NIKs in the actor's areas (for the capability), by NIK."""
+    from pendamping.registry.models import Person
+
+    people = scoped(
+        Person.objects.filter(nik__in=list(niks), deleted_at__isnull=True, household__deleted_at__isnull=True),
+        actor,
+        "household__desa__code",
+        capability,
+    )
+    return {person.nik: person for person in people}

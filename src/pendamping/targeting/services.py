@@ -4,11 +4,18 @@ Rule sets belong to a kabupaten (`area_code`) and only its Admin Dinas Sosial (t
 set with stored results is never changed in place: `rule_set_update` then makes a new version (the old one retired
 if it was active, the new one taking its status). Screening (targeting.screen) writes one result per person with
 one INSERT ... SELECT and one audit event for the run.
+
+Special cases: a TKSK or fasilitator (targeting.propose) proposes people of a desa or kecamatan with a reason and
+documents (`special_case_propose`); the Dinas Sosial admin of the kabupaten (targeting.approve) approves or rejects it
+(`special_case_decide`); approved, the named people are screened under kasus_khusus (engine.py says how).
 """
 
 import datetime
+import hashlib
+import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
@@ -22,8 +29,16 @@ from pendamping.core.scoping import require
 from pendamping.registry.models import Person
 
 from . import engine
-from .models import PARAMETERS, RuleSet, ScreeningResult, ScreeningRun
-from .vocab import FundingSource, RuleSetStatus
+from .models import (
+    PARAMETERS,
+    RuleSet,
+    ScreeningResult,
+    ScreeningRun,
+    SpecialCaseDocument,
+    SpecialCaseMember,
+    SpecialCaseProposal,
+)
+from .vocab import FundingSource, RuleSetStatus, SpecialCaseKind, SpecialCaseStatus
 
 RULES = "targeting.rules"
 SCREEN = "targeting.screen"
@@ -118,7 +133,7 @@ def rule_set_update(*, actor, rule_set: RuleSet, reason: str = "", **changes: An
     values = {**{name: getattr(rule_set, name) for name in RULE_SET_FIELDS}, **changes}
     values["name"] = (values["name"] or "").strip()
     _validate(values)
-    if rule_set.status == RuleSetStatus.RETIRED or ScreeningResult.objects.filter(rule_set=rule_set).exists():
+    if rule_set.status == RuleSetStatus.RETIRED or rule_set.runs.exists():
         was_active = rule_set.status == RuleSetStatus.ACTIVE
         now = timezone.now()
         if was_active:
@@ -221,10 +236,7 @@ def _screen(
     ScreeningResult.objects.filter(rule_set=rule_set, current=True, person_id__in=people.values("pk")).update(
         current=False
     )
-    queryset = engine.screening_queryset(
-        rule_set, people, reference_date=reference_date, screened_at=screened_at, run_id=run.pk
-    )
-    engine.write_results(queryset)
+    engine.write_results(rule_set, people, reference_date=reference_date, screened_at=screened_at, run_id=run.pk)
     counts = dict(ScreeningResult.objects.filter(run=run).order_by().values_list("decision").annotate(n=Count("id")))
     run.counts = counts
     run.people = sum(counts.values())
@@ -281,3 +293,224 @@ def screening_people(
     return _screen(
         actor=actor, rule_set=rule_set, people=people, area_code=area, reference_date=reference_date, reason=reason
     )
+
+
+# special cases by proposal -----------------------------------------------------------------------------------------
+
+PROPOSE = "targeting.propose"
+APPROVE = "targeting.approve"
+# what a document may be, recognised by its first bytes (never by its name or the browser's word)
+DOCUMENT_SIGNATURES = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+]
+MAX_DOCUMENTS = 10
+PROPOSAL_FIELDS = ["area_code", "kind", "reason", "status", "decided_by_name", "decision_reason"]
+
+
+def document_max_bytes() -> int:
+    """The largest document a proposal takes (a setting; 5 MB by default)."""
+    return int(settings.PENDAMPING.get("TARGETING_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def _read_document(upload) -> dict:
+    """Check one uploaded document: not empty, not too large, a PDF or an image by its content. Its facts."""
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255] or "dokumen"
+    size = upload.size
+    limit = document_max_bytes()
+    if not size:
+        raise ValidationError({"documents": _("%(name)s is empty.") % {"name": name}})
+    if size > limit:
+        raise ValidationError(
+            {
+                "documents": _("%(name)s is %(size)s bytes; a document may be at most %(limit)s bytes.")
+                % {"name": name, "size": size, "limit": limit}
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    match = next((found for found in DOCUMENT_SIGNATURES if head.startswith(found[0])), None)
+    if match is None:
+        raise ValidationError(
+            {"documents": _("%(name)s is not a PDF, PNG or JPEG file (checked by its content).") % {"name": name}}
+        )
+    _signature, content_type, extension = match
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {
+        "upload": upload,
+        "original_name": name,
+        "content_type": content_type,
+        "extension": extension,
+        "size": size,
+        "sha256": digest.hexdigest(),
+    }
+
+
+@transaction.atomic
+def special_case_propose(
+    *,
+    actor,
+    area_code: str,
+    kind: str,
+    reason: str,
+    person_ids: list[int],
+    documents: list,
+) -> SpecialCaseProposal:
+    """A TKSK or fasilitator proposes people of a desa or kecamatan as a special case (disaster, economic crisis,
+    other urgency), with the reason and supporting documents (PDF or images). It waits for the Dinas Sosial."""
+    errors: dict[str, list[str]] = {}
+    area = Area.objects.filter(code=area_code or "").first()
+    if area is None or area.level not in (AreaLevel.DESA, AreaLevel.KECAMATAN):
+        errors.setdefault("area_code", []).append(
+            _("A special case is proposed for a desa/kelurahan or a kecamatan; %(code)s is not one.")
+            % {"code": area_code}
+        )
+    if kind not in SpecialCaseKind.values:
+        errors.setdefault("kind", []).append(_("Choose the kind of special case."))
+    reason = (reason or "").strip()
+    if not reason:
+        errors.setdefault("reason", []).append(_("Say what happened and why these families need KUBE."))
+    if errors:
+        raise ValidationError(errors)
+    require(actor, PROPOSE, area_code)
+    wanted = sorted({int(pk) for pk in person_ids})
+    if not wanted:
+        raise ValidationError({"people": _("Name at least one person.")})
+    people = list(
+        Person.objects.filter(pk__in=wanted, deleted_at__isnull=True, household__deleted_at__isnull=True)
+        .select_related("household")
+        .order_by("pk")
+    )
+    found = {p.pk for p in people}
+    if len(found) != len(wanted):
+        raise ValidationError(
+            {
+                "people": _("No such person in the registry: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in wanted if i not in found)}
+            }
+        )
+    outside = [p.nik for p in people if not covers(area_code, p.household.desa_id)]
+    if outside:
+        raise ValidationError(
+            {"people": _("Not living in %(area)s: NIK %(niks)s.") % {"area": area_code, "niks": ", ".join(outside)}}
+        )
+    if not documents:
+        raise ValidationError({"documents": _("Attach at least one supporting document (PDF or photo).")})
+    if len(documents) > MAX_DOCUMENTS:
+        raise ValidationError({"documents": _("At most %(n)s documents.") % {"n": MAX_DOCUMENTS}})
+    checked = [_read_document(upload) for upload in documents]
+    proposal = SpecialCaseProposal.objects.create(
+        area_code=area_code,
+        kind=kind,
+        reason=reason,
+        status=SpecialCaseStatus.DIAJUKAN,
+        proposed_by=actor if getattr(actor, "pk", None) else None,
+        proposed_by_name=_actor_name(actor),
+        proposed_at=timezone.now(),
+    )
+    SpecialCaseMember.objects.bulk_create(
+        [SpecialCaseMember(proposal=proposal, person=p, household_id=p.household_id) for p in people]
+    )
+    saved = []
+    try:
+        for item in checked:
+            document = SpecialCaseDocument(
+                proposal=proposal,
+                stored_name=f"{uuid.uuid4().hex}.{item['extension']}",
+                original_name=item["original_name"],
+                content_type=item["content_type"],
+                size=item["size"],
+                sha256=item["sha256"],
+            )
+            document.file.save(document.stored_name, item["upload"], save=True)
+            saved.append(document.file.name)
+    except BaseException:
+        for name in saved:
+            document.file.storage.delete(name)
+        raise
+    audit_record(
+        actor=actor,
+        action="special_case.propose",
+        obj=proposal,
+        area_code=area_code,
+        changes={
+            **changes_between({}, snapshot(proposal, PROPOSAL_FIELDS)),
+            "people": {"before": None, "after": [p.pk for p in people]},
+            "documents": {"before": None, "after": [item["sha256"] for item in checked]},
+        },
+        reason=reason,
+    )
+    return proposal
+
+
+def _actor_name(actor) -> str:
+    if not getattr(actor, "pk", None):
+        return ""
+    return getattr(actor, "full_name", "") or actor.get_username()
+
+
+@transaction.atomic
+def special_case_decide(
+    *,
+    actor,
+    proposal: SpecialCaseProposal,
+    approve: bool,
+    reason: str = "",
+    rescreen: bool = True,
+    reference_date: datetime.date | None = None,
+) -> SpecialCaseProposal:
+    """The Dinas Sosial admin of the kabupaten approves or rejects a proposal (a rejection says why); nobody
+    decides their own proposal. Approved, the households of the named people are screened again with the active
+    rule set of the area (when there is one), so that the people show as kasus_khusus at once."""
+    proposal = SpecialCaseProposal.objects.select_for_update().get(pk=proposal.pk)
+    require(actor, APPROVE, proposal.area_code)
+    if proposal.status != SpecialCaseStatus.DIAJUKAN:
+        raise ValidationError(
+            {"status": _("This proposal was already decided (%(status)s).") % {"status": proposal.get_status_display()}}
+        )
+    if proposal.proposed_by_id and proposal.proposed_by_id == getattr(actor, "pk", None):
+        raise ValidationError({"status": _("You proposed this special case: another admin decides it.")})
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the proposal is rejected.")})
+    before = snapshot(proposal, PROPOSAL_FIELDS)
+    proposal.status = SpecialCaseStatus.DISETUJUI if approve else SpecialCaseStatus.DITOLAK
+    proposal.decided_by = actor if getattr(actor, "pk", None) else None
+    proposal.decided_by_name = _actor_name(actor)
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason
+    proposal.save(update_fields=["status", "decided_by", "decided_by_name", "decided_at", "decision_reason"])
+    audit_record(
+        actor=actor,
+        action="special_case.approve" if approve else "special_case.reject",
+        obj=proposal,
+        area_code=proposal.area_code,
+        changes=changes_between(before, snapshot(proposal, PROPOSAL_FIELDS)),
+        reason=reason,
+    )
+    if approve and rescreen:
+        from .selectors import active_rule_set
+
+        year = (reference_date or timezone.localdate()).year
+        rule_set = active_rule_set(area_code=proposal.area_code, year=year)
+        if rule_set is not None:
+            household_ids = proposal.members.values("household_id")
+            person_ids = list(
+                Person.objects.filter(household_id__in=household_ids, deleted_at__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            )
+            if person_ids:
+                screening_people(
+                    actor=actor,
+                    rule_set=rule_set,
+                    person_ids=person_ids,
+                    reference_date=reference_date,
+                    reason=_("special case #%(pk)s approved") % {"pk": proposal.pk},
+                )
+    return proposal

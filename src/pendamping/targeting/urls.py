@@ -14,4 +14,11 @@ urlpatterns = [
     path("aturan/<int:pk>/", views.rule_set_detail, name="ruleset-detail"),
     path("aturan/<int:pk>/versi-baru/", views.rule_set_update, name="ruleset-update"),
     path("aturan/<int:pk>/aktifkan/", views.rule_set_activate, name="ruleset-activate"),
+    path("calon/", views.candidate_list, name="candidate-list"),
+    path("calon/unduh/", views.candidate_export, name="candidate-export"),
+    path("kasus-khusus/", views.special_case_list, name="specialcase-list"),
+    path("kasus-khusus/baru/", views.special_case_create, name="specialcase-create"),
+    path("kasus-khusus/<int:pk>/", views.special_case_detail, name="specialcase-detail"),
+    path("kasus-khusus/<int:pk>/putuskan/", views.special_case_decide, name="specialcase-decide"),
+    path("kasus-khusus/<int:pk>/dokumen/<int:document_pk>/", views.special_case_document, name="specialcase-document"),
 ]

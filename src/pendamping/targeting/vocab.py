@@ -58,3 +58,17 @@ class SoftCriterion(models.TextChoices):
     JIWA_WIRAUSAHA = "jiwa_wirausaha", _("Jiwa kewirausahaan")
     EMBRIO_USAHA = "embrio_usaha", _("Embrio usaha produktif/kecil")
     BERSEDIA_BERKELOMPOK = "bersedia_berkelompok", _("Bersedia bekerja dalam kelompok (pernyataan)")
+
+
+class SpecialCaseKind(models.TextChoices):
+    """Why a special case is proposed (seed 4.1, non rujukan b)."""
+
+    BENCANA_ALAM = "bencana_alam", _("Bencana alam")
+    KRISIS_EKONOMI = "krisis_ekonomi", _("Krisis ekonomi")
+    KONDISI_MENDESAK = "kondisi_mendesak", _("Kondisi mendesak lainnya")
+
+
+class SpecialCaseStatus(models.TextChoices):
+    DIAJUKAN = "diajukan", _("Diajukan")
+    DISETUJUI = "disetujui", _("Disetujui")
+    DITOLAK = "ditolak", _("Ditolak")
