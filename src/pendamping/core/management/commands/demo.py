@@ -11,6 +11,7 @@ DEMO_BUILDERS = [
     "pendamping.accounts.demo.build",
     "pendamping.registry.demo.build",
     "pendamping.targeting.demo.build",
+    "pendamping.kube.demo.build",
 ]
 DEMO_SEED = 20261128
 
