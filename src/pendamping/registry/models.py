@@ -29,7 +29,7 @@ class LiveQuerySet(models.QuerySet):
 
 
 class Household(models.Model):
-    no_kk = models.CharField(_("No. KK"), max_length=16, db_index=True)
+    no_kk = models.CharField(_("No. KK"), max_length=16)
     desa = models.ForeignKey(
         "areas.Area", verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="households"
     )
@@ -37,11 +37,11 @@ class Household(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     alamat = models.CharField(_("address"), max_length=200, blank=True)
-    id_dtks = models.CharField(_("ID DTKS"), max_length=50, blank=True, db_index=True)
+    id_dtks = models.CharField(_("ID DTKS"), max_length=50, blank=True)
     desil = models.PositiveSmallIntegerField(_("desil DTSEN"), null=True, blank=True, db_index=True)
     desil_period = models.CharField(_("desil period"), max_length=7, blank=True, help_text="2026-Q3")
     padan_dukcapil = models.BooleanField(_("padan Dukcapil"), default=False)
-    pkh_status = models.CharField(_("PKH status"), max_length=30, choices=PkhStatus.choices, blank=True, db_index=True)
+    pkh_status = models.CharField(_("PKH status"), max_length=30, choices=PkhStatus.choices, blank=True)
     sembako = models.BooleanField(_("Sembako/BPNT"), default=False)
     pbi_jk = models.BooleanField(_("PBI-JK"), default=False)
     purnabina_kat = models.BooleanField(_("purnabina KAT"), default=False)
@@ -49,9 +49,7 @@ class Household(models.Model):
     kube_aid_year = models.PositiveSmallIntegerField(_("earlier KUBE aid (year)"), null=True, blank=True)
     monthly_income = models.BigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
     basic_needs_cost = models.BigIntegerField(_("monthly basic needs cost (Rp)"), null=True, blank=True)
-    poverty_class = models.CharField(
-        _("poverty by need"), max_length=12, choices=PovertyClass.choices, blank=True, db_index=True
-    )
+    poverty_class = models.CharField(_("poverty by need"), max_length=12, choices=PovertyClass.choices, blank=True)
     unmet_needs = models.JSONField(_("unmet basic needs"), default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,6 +63,15 @@ class Household(models.Model):
         ordering = ["desa", "no_kk"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        # Plain btree indexes (Meta.indexes, not db_index=True): db_index on a CharField also builds a second
+        # varchar_pattern_ops "_like" index on PostgreSQL, which no query here uses (searches are by equality) and
+        # which every insert of a large import paid for.
+        indexes = [
+            models.Index(fields=["no_kk"], name="registry_household_no_kk_idx"),
+            models.Index(fields=["id_dtks"], name="registry_household_dtks_idx"),
+            models.Index(fields=["pkh_status"], name="registry_household_pkh_idx"),
+            models.Index(fields=["poverty_class"], name="registry_household_pov_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"KK {self.no_kk}"
@@ -78,7 +85,7 @@ class KkHistory(models.Model):
     """Every No. KK a household has had, with the dates and the reason of each change."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="kk_history")
-    no_kk = models.CharField(_("No. KK"), max_length=16, db_index=True)
+    no_kk = models.CharField(_("No. KK"), max_length=16)
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=KkChangeReason.choices)
@@ -87,18 +94,19 @@ class KkHistory(models.Model):
         ordering = ["household", "valid_from", "id"]
         verbose_name = _("No. KK history")
         verbose_name_plural = _("No. KK history")
+        indexes = [models.Index(fields=["no_kk"], name="registry_kkhistory_no_kk_idx")]
 
     def __str__(self) -> str:
         return f"{self.no_kk} ({self.valid_from} – {self.valid_to or ''})"
 
 
 class Person(models.Model):
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16)
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
     )
     name = models.CharField(_("name"), max_length=150)
-    name_normalized = models.CharField(max_length=150, db_index=True, editable=False)
+    name_normalized = models.CharField(max_length=150, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"))
@@ -122,6 +130,10 @@ class Person(models.Model):
         ordering = ["household", "relation", "birth_date"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # A UniqueConstraint, not unique=True: the same unique btree for NIK lookups without the extra "_like" index
+        # that unique=True adds on PostgreSQL. name_normalized has no index of its own: the dedup index starts with
+        # it (equality), and the name search is a substring match (LIKE '%...%') that no btree serves.
+        constraints = [models.UniqueConstraint(fields=["nik"], name="registry_person_nik_unique")]
         indexes = [models.Index(fields=["name_normalized", "birth_date"], name="registry_person_dedup_idx")]
 
     def __str__(self) -> str:
