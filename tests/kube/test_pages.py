@@ -1,5 +1,6 @@
 """The pages of groups: what a TKSK sees and does through the browser's forms, scoping, and the list's queries."""
 
+import datetime
 
 import pytest
 from django.db import connection
@@ -145,3 +146,26 @@ def test_member_detail_pages_of_a_person_keep_nik_masked_in_the_list(tksk_kaband
     member = kube.members.select_related("person").first()
     content = login(tksk_kabandungan).get(reverse("kube:member-list", args=[kube.pk])).content.decode()
     assert member.person.name in content and member.person.nik not in content
+
+
+def test_inclusion_and_exclusion_errors_of_the_kecamatan(tksk_kabandungan, login):
+    from pendamping.kube.services import groups
+    from tests.registry.test_services import make_household
+
+    kube = formed_kube(tksk_kabandungan)  # five eligible members, screened against the active rule set
+    left_out = eligible_people(tksk_kabandungan, 1, first_serial=30)[0]
+    old = make_household(tksk_kabandungan, serial=60, head={"birth_date": datetime.date(1950, 1, 1)}).head
+    member = groups.kube_member_add(
+        actor=tksk_kabandungan, kube=kube, person=old, joined_on=FORMED, eligibility_override="usulan desa"
+    )
+    client = login(tksk_kabandungan)
+    response = client.get(reverse("kube:targeting-errors"), {"area": "32.02.19"})
+    assert response.status_code == 200
+    assert [m.pk for m in response.context["inclusion"]] == [member.pk]  # never screened against the rule set
+    assert [r.person_id for r in response.context["exclusion"]] == [left_out.pk]
+
+
+def test_the_errors_page_of_another_kecamatan_shows_nothing(tksk_kalapanunggal, tksk_kabandungan, login):
+    formed_kube(tksk_kabandungan)
+    response = login(tksk_kalapanunggal).get(reverse("kube:targeting-errors"), {"area": "32.02.19"})
+    assert response.status_code == 200 and response.context["area"] is None
