@@ -211,6 +211,10 @@ def test_a_tksk_proposes_on_the_page_and_the_admin_approves_on_the_detail(login,
     assert proposal.status == SpecialCaseStatus.DISETUJUI
     result = ScreeningResult.objects.get(person=head, rule_set=rule_set, current=True)
     assert result.mechanism == Mechanism.KASUS_KHUSUS
+    explanation = admin.get(f"/seleksi/hasil/{result.pk}/")
+    shown = {rule.code: rule for rule in explanation.context["rules"]}
+    assert shown["kasus_khusus"].passed is True and shown["desil_maks"].applied is False
+    assert f"/seleksi/kasus-khusus/{proposal.pk}/" in explanation.content.decode()
     listing = admin.get("/seleksi/kasus-khusus/", {"status": SpecialCaseStatus.DISETUJUI})
     assert [p.pk for p in listing.context["page"]] == [proposal.pk]
 
