@@ -169,3 +169,27 @@ def test_the_errors_page_of_another_kecamatan_shows_nothing(tksk_kalapanunggal, 
     formed_kube(tksk_kabandungan)
     response = login(tksk_kalapanunggal).get(reverse("kube:targeting-errors"), {"area": "32.02.19"})
     assert response.status_code == 200 and response.context["area"] is None
+
+
+def test_candidates_selected_on_the_candidate_list_are_proposed_for_a_group(tksk_kabandungan, login):
+    kube = make_kube(tksk_kabandungan)
+    people = eligible_people(tksk_kabandungan, 3)
+    other = make_kube(tksk_kabandungan, name="KUBE Lain")
+    from pendamping.kube.services import groups
+
+    groups.kube_member_add(actor=tksk_kabandungan, kube=other, person=people[2], joined_on=FORMED)
+    client = login(tksk_kabandungan)
+    page = client.get(reverse("targeting:candidate-list"), {"area": "32.02.19"})
+    assert page.status_code == 200 and reverse("kube:member-propose").encode() in page.content
+    response = client.post(
+        reverse("kube:member-propose"), {"kube": kube.pk, "person": [p.pk for p in people]}, follow=True
+    )
+    assert response.status_code == 200
+    assert set(kube.members.values_list("person_id", flat=True)) == {people[0].pk, people[1].pk}
+    assert any(people[2].name in str(m) for m in response.context["messages"])
+
+
+def test_proposing_for_a_group_of_another_kecamatan_is_a_404(tksk_kabandungan, tksk_kalapanunggal, login):
+    kube = make_kube(tksk_kabandungan)
+    response = login(tksk_kalapanunggal).post(reverse("kube:member-propose"), {"kube": kube.pk, "person": [1]})
+    assert response.status_code == 404

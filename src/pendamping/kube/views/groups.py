@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
@@ -359,6 +359,39 @@ def member_add(request, pk: int):
     return render(request, "kube/member_add.html", group_context(request, kube, "members", form=form))
 
 
+@require_POST
+def member_propose(request):
+    """Candidates selected on the screening's candidate list, added to a group one by one through the service;
+    each refusal is reported with the person's name, the others are added."""
+    try:
+        kube = selectors.kube_get(actor=request.user, pk=int(request.POST.get("kube", "")))
+    except ValueError:
+        raise Http404 from None
+    require(request.user, MANAGE, kube.desa_id)
+    ids = [int(value) for value in request.POST.getlist("person") if value.isdigit()]
+    people = Person.objects.filter(pk__in=ids, deleted_at__isnull=True).select_related("household")
+    people = [p for p in people if can(request.user, "registry.view", p.household.desa_id)]
+    if not people:
+        messages.error(request, _("Select at least one candidate."))
+        return redirect("kube:member-list", pk=kube.pk)
+    added = 0
+    for person in people:
+        try:
+            services.kube_member_add(
+                actor=request.user,
+                kube=kube,
+                person=person,
+                joined_on=timezone.localdate(),
+                reason=_("proposed from the candidate list"),
+            )
+            added += 1
+        except ValidationError as error:
+            messages.error(request, f"{person.name}: {' '.join(error.messages)}")
+    if added:
+        messages.success(request, _("%(count)d candidate(s) added to %(kube)s.") % {"count": added, "kube": kube.name})
+    return redirect("kube:member-list", pk=kube.pk)
+
+
 def _member_form_page(request, pk: int, member_pk: int, *, form_class, template: str, capability: str, save, done):
     kube = selectors.kube_get(actor=request.user, pk=pk)
     require(request.user, capability, kube.desa_id)
@@ -461,6 +494,7 @@ urls = [
     path("<int:pk>/anggota/", member_list, name="member-list"),
     path("<int:pk>/anggota/cetak/", member_print, name="member-print"),
     path("<int:pk>/anggota/tambah/", member_add, name="member-add"),
+    path("anggota/usulkan/", member_propose, name="member-propose"),
     path("<int:pk>/anggota/<int:member_pk>/keluar/", member_leave, name="member-leave"),
     path("<int:pk>/anggota/<int:member_pk>/peran/", member_role, name="member-role"),
     path("<int:pk>/anggota/<int:member_pk>/pengecualian/", member_override, name="member-override"),
