@@ -193,3 +193,17 @@ def test_proposing_for_a_group_of_another_kecamatan_is_a_404(tksk_kabandungan, t
     kube = make_kube(tksk_kabandungan)
     response = login(tksk_kalapanunggal).post(reverse("kube:member-propose"), {"kube": kube.pk, "person": [1]})
     assert response.status_code == 404
+
+
+def test_the_dinas_sosial_extends_the_business_types_of_its_kabupaten(admin_sukabumi, tksk_kabandungan, login):
+    from pendamping.kube.models import BusinessType
+
+    client = login(admin_sukabumi)
+    response = client.post(reverse("kube:business-type-list"), {"name": "Kopi robusta", "kind": "produksi"})
+    assert response.status_code == 302
+    assert BusinessType.objects.get(name="Kopi robusta").area_code == "32.02"
+    again = client.post(reverse("kube:business-type-list"), {"name": "Kopi robusta", "kind": "produksi"})
+    assert again.status_code == 200 and again.context["form"].errors["name"]
+    tksk = login(tksk_kabandungan)
+    assert b"Kopi robusta" in tksk.get(reverse("kube:business-type-list")).content
+    assert tksk.post(reverse("kube:business-type-list"), {"name": "Batik", "kind": "produksi"}).status_code == 403

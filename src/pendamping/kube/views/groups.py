@@ -24,6 +24,7 @@ from pendamping.registry.selectors import area_filter_choices
 
 from ..forms.groups import (
     ActivityForm,
+    BusinessTypeForm,
     KubeFilterForm,
     KubeForm,
     MemberAddForm,
@@ -33,7 +34,7 @@ from ..forms.groups import (
     StageAdvanceForm,
     StatusForm,
 )
-from ..models import Attachment
+from ..models import Attachment, BusinessType
 from ..selectors import groups as selectors
 from ..services import groups as services
 from ..vocab import EVALUATIONS, Activity, Gate, Stage, activity_stage
@@ -461,6 +462,32 @@ def override_list(request):
     return render(request, "kube/override_list.html", {"page": page, "gates": dict(Gate.choices)})
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def business_type_list(request):
+    """The business types groups choose from: the common list and the kabupaten's own, which its admin extends."""
+
+    def kabupaten_of(capability: str) -> list[str]:
+        codes = scope_codes(request.user, capability) or []
+        return sorted({".".join(code.split(".")[:2]) for code in codes if code.count(".") >= 1})
+
+    kabupaten = kabupaten_of("kube.business_types")
+    form = BusinessTypeForm(request.POST or None) if kabupaten else None
+    if request.method == "POST":
+        if form is None:
+            raise NotAllowed("kube.business_types")
+        if form.is_valid():
+            try:
+                services.business_type_add(actor=request.user, area_code=kabupaten[0], **form.cleaned_data)
+            except (ValidationError, NotAllowed) as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The business type was added."))
+                return redirect("kube:business-type-list")
+    types = BusinessType.objects.filter(area_code__in=["", *kabupaten_of("kube.view")]).order_by("kind", "name")
+    return render(request, "kube/business_type_list.html", {"types": types, "form": form})
+
+
 @require_GET
 def attachment_download(request, pk: int, attachment_pk: int):
     """A file of the group, only for those who see the group; sent as an attachment, never run by the browser."""
@@ -485,6 +512,7 @@ urls = [
     path("ekspor/", kube_export, name="kube-export"),
     path("baru/", kube_create, name="kube-create"),
     path("penyimpangan-tahap/", override_list, name="override-list"),
+    path("jenis-usaha/", business_type_list, name="business-type-list"),
     path("<int:pk>/", kube_detail, name="kube-detail"),
     path("<int:pk>/ubah/", kube_update, name="kube-update"),
     path("<int:pk>/status/", kube_status, name="kube-status"),
