@@ -29,10 +29,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "targeting.propose": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
     "targeting.approve": frozenset({Role.ADMIN}),
     "targeting.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
-    # special cases are proposed in the field and decided by the Dinas Sosial; candidate lists are exported
-    "targeting.propose": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
-    "targeting.approve": frozenset({Role.ADMIN}),
-    "targeting.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
     # KUBE: groups are formed and run in the field; gates are passed by exception, money is verified by the Dinas
     "kube.view": ALL_ROLES,
     "kube.manage": frozenset({Role.ADMIN, Role.TKSK, Role.PENDAMPING}),
