@@ -10,6 +10,9 @@ GROUP_TABS = [
     ("overview", "kube:kube-detail", _("Overview")),
     ("stages", "kube:kube-stages", _("Stages")),
     ("members", "kube:member-list", _("Members")),
+    ("progress", "kube:report-list", _("Progress")),
+    ("partners", "kube:partnership-list", _("Partnerships")),
+    ("ewarung", "kube:ewarung", _("e-Warung")),
 ]
 
 
