@@ -10,6 +10,8 @@ GROUP_TABS = [
     ("overview", "kube:kube-detail", _("Overview")),
     ("stages", "kube:kube-stages", _("Stages")),
     ("members", "kube:member-list", _("Members")),
+    ("money", "kube:stimulus", _("Stimulus & LPJ")),
+    ("cashbook", "kube:cashbook", _("Cash book")),
     ("progress", "kube:report-list", _("Progress")),
     ("partners", "kube:partnership-list", _("Partnerships")),
     ("ewarung", "kube:ewarung", _("e-Warung")),
