@@ -207,3 +207,17 @@ def test_the_dinas_sosial_extends_the_business_types_of_its_kabupaten(admin_suka
     tksk = login(tksk_kabandungan)
     assert b"Kopi robusta" in tksk.get(reverse("kube:business-type-list")).content
     assert tksk.post(reverse("kube:business-type-list"), {"name": "Batik", "kind": "produksi"}).status_code == 403
+
+
+def test_the_members_export_holds_the_members_of_the_listed_groups_with_their_nik(tksk_kabandungan, login):
+    import io
+
+    import openpyxl
+
+    kube = formed_kube(tksk_kabandungan)
+    make_kube(tksk_kabandungan, name="KUBE Kosong")
+    response = login(tksk_kabandungan).get(reverse("kube:member-export"), {"q": "Mekar"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    niks = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert niks == set(kube.members.values_list("person__nik", flat=True))
+    assert AuditEvent.objects.get(action="kube_member.export").changes["rows"]["after"] == 5

@@ -55,6 +55,15 @@ def kubes_visible(*, actor, filters: KubeFilter | None = None, capability: str =
     )
 
 
+def members_of(*, groups: QuerySet[Kube]) -> QuerySet[KubeMember]:
+    """The active members of the given (already scoped) groups, for exports."""
+    return (
+        KubeMember.objects.filter(left_on__isnull=True, kube__in=groups.order_by().values("pk"))
+        .select_related("kube", "person", "household", "screening")
+        .order_by("kube__desa_id", "kube__name", "role", "person__name")
+    )
+
+
 def kube_get(*, actor, pk, capability: str = VIEW) -> Kube:
     return get_in_scope_or_404(
         Kube.objects.filter(deleted_at__isnull=True).select_related("desa", "kecamatan", "business_type", "pendamping"),

@@ -131,6 +131,52 @@ def kube_export(request):
     )
 
 
+@require_GET
+def member_export(request):
+    """The active members of the groups of the list, one row each, as XLSX (audited)."""
+    require(request.user, EXPORT)
+    _form, filters = _filters(request)
+    members = selectors.members_of(groups=selectors.kubes_visible(actor=request.user, filters=filters))
+    rows = (
+        (
+            m.kube.name,
+            m.kube.desa_id,
+            m.kube.stage,
+            m.person.name,
+            m.person.nik,
+            m.household.no_kk,
+            m.get_role_display(),
+            m.joined_on,
+            m.screening.get_decision_display() if m.screening else "",
+            m.eligibility_override,
+        )
+        for m in members.iterator(chunk_size=1000)
+    )
+    columns = [
+        Column(_("Group name"), 28),
+        Column(_("Desa code")),
+        Column(_("Stage"), 8),
+        Column(_("Name"), 24),
+        Column(_("NIK"), 18),
+        Column(_("No. KK"), 18),
+        Column(_("Role")),
+        Column(_("Joined on")),
+        Column(_("Screening"), 16),
+        Column(_("Admitted by override, because"), 30),
+    ]
+    return xlsx_export(
+        actor=request.user,
+        thing="kube_member",
+        object_type="kube.kubemember",
+        filename=f"anggota-kube-{timezone.localdate():%Y-%m-%d}.xlsx",
+        columns=columns,
+        rows=rows,
+        filters=vars(filters),
+        area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
+        sheet_name="Anggota KUBE",
+    )
+
+
 def _desa_choices(user):
     choices = area_filter_choices(actor=user, capability=MANAGE)
     return [(label, [(code, name) for code, name in options if code.count(".") == 3]) for label, options in choices]
@@ -510,6 +556,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 urls = [
     path("", kube_list, name="kube-list"),
     path("ekspor/", kube_export, name="kube-export"),
+    path("ekspor-anggota/", member_export, name="member-export"),
     path("baru/", kube_create, name="kube-create"),
     path("penyimpangan-tahap/", override_list, name="override-list"),
     path("jenis-usaha/", business_type_list, name="business-type-list"),
