@@ -20,7 +20,7 @@ from pendamping.targeting.services import screening_desa
 from pendamping.targeting.vocab import Decision, FundingSource, RuleSetStatus
 
 from .models import BusinessType, Kube, KubeMember
-from .services import groups
+from .services import groups, money, progress
 from .vocab import EVALUATIONS, ActivityResult, MemberRole, Stage, stage_activities
 
 KABANDUNGAN = "32.02.19"
@@ -40,6 +40,7 @@ class DemoGroup:
     pendamping: str  # username
     t0_override: bool = False  # T0.7 not recorded: T1 opened by override
     member_override: bool = False  # one member not eligible, admitted by override (gate T1.6)
+    lpj_pending: bool = False  # the LPJ still awaits verification: T2 opened by override
     status: str = "aktif"
 
 
@@ -104,6 +105,7 @@ GROUPS = [
         6,
         datetime.date(2025, 8, 4),
         "pendamping.rina",
+        lpj_pending=True,
     ),
     DemoGroup(
         "KUBE Cipeuteuy Maju",
@@ -186,6 +188,7 @@ class Builder:
         self.admin = User.objects.filter(username="admin.sukabumi").first() or actor
         self.tksk = User.objects.filter(username="tksk.kabandungan").first() or actor
         self.taken: set[int] = set()
+        self.plans = {plan.name: plan for plan in [*GROUPS, KALAPANUNGGAL_GROUP]}
 
     def screen_desa(self, desa: str) -> None:
         """The demo screening covers Kabandungan; the desa of Kalapanunggal are screened here."""
@@ -326,8 +329,181 @@ class Builder:
             day = _after(day, 7)
 
 
+LAST_MONTH = datetime.date(2026, 10, 1)  # the books and reports of the demo run up to October 2026
+ALL_ASSESSED = [
+    "anggota_terlatih",
+    "papan_nama",
+    "kegiatan_dimulai",
+    "percaya_diri_anggota",
+    "relasi_masyarakat",
+    "hasil_dirasakan",
+    "relasi_melembaga",
+]
+
+
+def _months(first: datetime.date, last: datetime.date):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def stimulus_step(builder: "Builder", kube: Kube, day: datetime.date, complete: bool) -> datetime.date | None:
+    """Once T1.6 is recorded: the stimulus in two tranches, the LPJ with its lines, submitted and verified."""
+    if not complete:
+        return None
+    due = money.stimulus_due(kube)
+    first = due // 2
+    money.tranche_add(
+        actor=builder.admin, kube=kube, amount=first, transferred_on=day, bank_reference=f"BRI-{kube.pk:04d}-1"
+    )
+    money.tranche_add(
+        actor=builder.admin,
+        kube=kube,
+        amount=due - first,
+        transferred_on=_after(day, 21),
+        bank_reference=f"BRI-{kube.pk:04d}-2",
+    )
+    money.cash_entry_add(
+        actor=builder.tksk,
+        kube=kube,
+        entry_date=day,
+        direction="in",
+        category="modal_bantuan",
+        amount=due,
+        description="Bantuan stimulan UEP",
+    )
+    spending = [("Pembelian bahan baku awal", 45), ("Peralatan usaha", 35), ("Sewa tempat dan papan nama", 15)]
+    for offset, (description, percent) in enumerate(spending):
+        money.lpj_line_add(
+            actor=builder.tksk,
+            kube=kube,
+            spent_on=_after(day, 25 + 5 * offset),
+            description=description,
+            amount=due * percent // 100,
+        )
+    day = _after(day, 45)
+    money.lpj_submit(actor=builder.tksk, kube=kube)
+    if not builder.plans[kube.name].lpj_pending:
+        money.lpj_decide(actor=builder.admin, kube=kube, verified=True, note="Kuitansi lengkap")
+    return day
+
+
+def books_and_reports(builder: "Builder", kube: Kube, first: datetime.date, last: datetime.date, plan) -> None:
+    """A cash book and a progress report for every month from `first` to `last`: sales grow month by month (or,
+    for a group that stalled, fall in its last three months); profit is shared to IKS and savings."""
+    base = 600_000 + 50_000 * len(plan.name)
+    for index, month in enumerate(_months(first, last)):
+        falling = plan.status == "macet" and month > datetime.date(2026, 7, 1)
+        omzet = base + 40_000 * index - (250_000 * (month.month - 7) if falling else 0)
+        costs = omzet * 60 // 100
+        profit = omzet - costs
+        iks = profit * int(groups.policy("KUBE_IKS_PERCENT")) // 100
+        entries = [
+            (5, "out", "pembelian_bahan", costs, "Bahan baku"),
+            (20, "in", "penjualan", omzet, "Penjualan bulan ini"),
+            (25, "out", "iks", iks, "IKS disisihkan"),
+            (26, "out", "tabungan", profit // 4, "Tabungan kelompok"),
+        ]
+        for day, direction, category, amount, description in entries:
+            if amount > 0:
+                money.cash_entry_add(
+                    actor=builder.tksk,
+                    kube=kube,
+                    entry_date=month.replace(day=day),
+                    direction=direction,
+                    category=category,
+                    amount=amount,
+                    description=description,
+                )
+        members = kube.members.filter(left_on__isnull=True).count()
+        progress.progress_report_submit(
+            actor=builder.tksk,
+            kube=kube,
+            month=month,
+            omzet=omzet,
+            profit=profit,
+            capital=money.stimulus_due(kube) + profit * (index + 1) // 2,
+            iks_collected=iks,
+            iks_used=iks // 2 if index % 2 else 0,
+            active_members=members,
+            business_status="macet" if falling else "aktif",
+            assessed=ALL_ASSESSED if plan.stage == Stage.T3 or index > 2 else ALL_ASSESSED[:3],
+            evidence="Kunjungan pendamping dan pemeriksaan buku kas",
+        )
+
+
+def development_step(builder: "Builder", kube: Kube, day: datetime.date, complete: bool) -> datetime.date | None:
+    """T2: six months of books and reports before T3 opens; a group still in T2 reports up to October 2026 (one
+    of them stopped reporting in August, so that it is flagged)."""
+    plan = builder.plans[kube.name]
+    first = day.replace(day=1)
+    if complete:
+        last = min(LAST_MONTH, _after(first, 5 * 31).replace(day=1))
+        books_and_reports(builder, kube, first, last, plan)
+        return _after(last, 35).replace(day=2)
+    last = datetime.date(2026, 7, 1) if plan.name == "KUBE Balong Mekar" else LAST_MONTH
+    books_and_reports(builder, kube, first, last, plan)
+    return None
+
+
+def partnership_step(builder: "Builder", kube: Kube, day: datetime.date, complete: bool) -> datetime.date | None:
+    """T3: books and reports up to October 2026, a partnership, and for the group running one, the e-Warung."""
+    plan = builder.plans[kube.name]
+    partner = DEMO_PARTNERS.get(kube.name)
+    if partner:
+        progress.partnership_add(actor=builder.tksk, kube=kube, agreement_date=day, status="aktif", **partner)
+    if plan.business == "e_warung":
+        progress.ewarung_open(
+            actor=builder.tksk,
+            kube=kube,
+            name="e-Warung KUBE PKH Harapan Sejahtera",
+            bank_agent="BRI, agen BRILink Cianaga",
+            opened_on=day,
+            address="Kp. Cianaga RT 002/RW 001",
+        )
+        outlet = kube.ewarung
+        for index, month in enumerate(_months(day, LAST_MONTH)):
+            progress.ewarung_month_record(
+                actor=builder.tksk,
+                ewarung=outlet,
+                month=month,
+                kpm_served=60 + 3 * index,
+                transactions=140 + 8 * index,
+                transaction_total=14_000_000 + 600_000 * index,
+            )
+        progress.ewarung_stockout_add(
+            actor=builder.tksk,
+            ewarung=outlet,
+            started_on=datetime.date(2026, 9, 14),
+            item="Beras premium 5 kg",
+            reason="Pasokan dari distributor terlambat karena jalan longsor",
+        )
+    books_and_reports(builder, kube, day.replace(day=1), LAST_MONTH, plan)
+    return None
+
+
 # the steps of the other parts of the app after a stage's activities: stage -> [step(builder, kube, day, complete)]
-STAGE_STEPS: dict[str, list] = {}
+STAGE_STEPS: dict[str, list] = {
+    Stage.T1: [stimulus_step],
+    Stage.T2: [development_step],
+    Stage.T3: [partnership_step],
+}
+DEMO_PARTNERS = {
+    "KUBE Mekar Jaya": {
+        "partner_name": "BUMDes Cipeuteuy Mandiri",
+        "partner_kind": "bumdes",
+        "kind": "pemasaran",
+        "notes": "BUMDes membeli domba untuk Idul Adha",
+    },
+    "KUBE Sauyunan": {
+        "partner_name": "Koperasi Simpan Pinjam Kabandungan",
+        "partner_kind": "koperasi",
+        "kind": "permodalan",
+        "notes": "Pinjaman modal bergulir tanpa agunan",
+    },
+}
+
 
 DEMO_NOTES = {
     "T0.1": "Observasi lokasi usaha dan potensi desa bersama aparat desa",
