@@ -3,9 +3,10 @@
     BENCH_ROWS=1000000 python bench/registry_import.py      (BENCH_ROWS defaults to 1,000,000)
     BENCH_SQLITE=0 BENCH_REIMPORT=0 ...                     (skip the SQLite import, the second import)
     BENCH_SQLITE_ROWS=200000 ...                            (SQLite on a smaller file of the same generator)
+    BENCH_PG_DB=pendamping_bench ...                        (the PostgreSQL database made and dropped here)
 
 1. Generate BENCH_ROWS people of Kabupaten Sukabumi in the canonical CSV (bench/registry_generate.py).
-2. PostgreSQL (database pendamping_bench on 127.0.0.1:5432, made and dropped here): migrate, load the areas, then
+2. PostgreSQL (database BENCH_PG_DB, default pendamping_bench, on 127.0.0.1:5432, made and dropped here): migrate, load the areas, then
    `pendamping import-registry` as a subprocess (full validation): rows/s and peak memory (ru_maxrss of that child,
    from os.wait4, i.e. getrusage(RUSAGE_CHILDREN) of that one child); a second import of the same file (all rows
    unchanged); in the same run the rows/s of PostgreSQL's plain COPY of the same file into an unindexed table of
@@ -32,7 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from registry_generate import HEADER, generate  # noqa: E402
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/pendamping_bench"
+PG_DB = os.environ.get("BENCH_PG_DB", "pendamping_bench")  # made and dropped by this bench
+PG_BENCH = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 SECTION = "## Registry import"
 
 NIK_SEARCH = r"""
@@ -90,6 +92,7 @@ def import_figures(path: Path, rows: int, env: dict) -> dict:
         result["stdout"],
     )
     numbers = [int(n.replace(".", "")) for n in totals.groups()] if totals else []
+    print(result["stdout"].strip(), f"({result['seconds']:.1f} s)", file=sys.stderr, flush=True)
     return {**result, "rows_per_s": rows / result["seconds"], "totals": numbers}
 
 
@@ -132,8 +135,8 @@ def bench(rows: int) -> dict:
         base = {**os.environ, "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "ERROR"}
 
         # PostgreSQL
-        pg_admin("DROP DATABASE IF EXISTS pendamping_bench")
-        pg_admin("CREATE DATABASE pendamping_bench")
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
+        pg_admin(f"CREATE DATABASE {PG_DB}")
         try:
             env = {**base, "VAR_DIR": str(work / "var-pg"), "DATABASE_URL": PG_BENCH}
             pendamping("migrate", "--verbosity", "0", env=env)
@@ -145,7 +148,7 @@ def bench(rows: int) -> dict:
             search = run_child([sys.executable, "-c", NIK_SEARCH], env)
             results["search"] = json.loads(search["stdout"].strip().splitlines()[-1])
         finally:
-            pg_admin("DROP DATABASE IF EXISTS pendamping_bench")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_DB}")
 
         # SQLite
         if os.environ.get("BENCH_SQLITE", "1") != "0":

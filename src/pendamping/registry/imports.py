@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
@@ -68,6 +68,7 @@ from pendamping.core.errors import NotAllowed
 from pendamping.core.models import AuditEvent
 from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scoped
 
+from . import nik as nik_rules
 from . import poverty, rules
 from .models import (
     Household,
@@ -81,7 +82,7 @@ from .models import (
 from .nik import Problem, kecamatan_code_of
 from .services import _clean_household_values, _clean_person_values
 from .text import normalize_name
-from .vocab import Education, KkChangeReason, MaritalStatus, PkhStatus, Relation, Sex
+from .vocab import Education, KkChangeReason, MaritalStatus, PkhStatus, PovertyClass, Relation, Sex
 
 CAPABILITY = "registry.import"
 logger = logging.getLogger(__name__)
@@ -448,7 +449,9 @@ class Source:
             raise ImportRefused("Berkas kosong: baris pertama harus berisi judul kolom.")
         unquoted = re.sub(r'"[^"]*"', "", first)
         delimiter = ";" if unquoted.count(";") > unquoted.count(",") else ","
-        self.reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+        self.lines = itertools.chain([first], text)
+        self.delimiter = delimiter
+        self.reader = csv.reader(self.lines, delimiter=delimiter)
         self.header = next(self.reader)
         self.description = (
             f"Berkas CSV, pemisah '{delimiter}', pengodean {ENCODING_NAMES.get(self.run.encoding, self.run.encoding)}."
@@ -470,6 +473,31 @@ class Source:
                     continue
                 raise ImportRefused(f"Berkas CSV rusak di sekitar baris {number}: {error}") from None
             yield number, cells, ""
+
+    def plain_lines(self) -> Iterator[tuple[int, str | None, list | None, str]]:
+        """The data rows of a CSV file as (row number, line, cells, error): a line without quotes (nor a field over
+        csv's limit) comes as it is, for the caller to split; any other record comes parsed by the csv module, as
+        rows() gives it (a quoted record may span lines)."""
+        feed = _Pushback(self.lines)
+        reader = csv.reader(feed, delimiter=self.delimiter)
+        limit = CSV_FIELD_LIMIT
+        number = 1
+        for line in feed:
+            number += 1
+            if '"' not in line and len(line) < limit:
+                yield number, line, None, ""
+                continue
+            feed.back = line
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if "field limit" in str(error):
+                    yield number, None, None, "baris_terlalu_panjang"
+                    continue
+                raise ImportRefused(f"Berkas CSV rusak di sekitar baris {number}: {error}") from None
+            yield number, None, cells, ""
 
     def _open_xlsx(self):
         import openpyxl
@@ -496,6 +524,23 @@ class Source:
 
     def rows(self):
         return self._rows()
+
+
+class _Pushback:
+    """An iterator of lines that can be given back one line, for the csv reader to start its record with."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.back: str | None = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.back is not None:
+            line, self.back = self.back, None
+            return line
+        return next(self.lines)
 
 
 @dataclass
@@ -778,6 +823,232 @@ def _check_chunk(chunk: list[tuple[int, list]]) -> list[tuple[int, RowResult]]:
     return [(number, checker.check(cells)) for number, cells in chunk]
 
 
+# --- the fast path -----------------------------------------------------------------------------------------------
+COPY_ROWS = 50_000  # rows per COPY statement into the staging table (rejections and progress are saved between)
+COPY_CHUNK = 500  # rows per write to the open COPY, so that the server parses while Python reads on
+SIMPLE_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")  # a name that normalize_name only lowers
+_DIGITS16 = re.compile(r"[0-9]{16}").fullmatch
+_RT = re.compile(r"[0-9]{0,3}").fullmatch
+_RUPIAH = re.compile(r"[0-9]{0,12}").fullmatch
+_FAST_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{2})-([0-9]{2})-([0-9]{4})").fullmatch
+_DESIL = {"": None, **{str(n): n for n in range(1, 11)}}
+
+
+def fast_values(name: str) -> frozenset[str]:
+    """The stored values of a fixed list that a cell may hold as they are: vocab_value keeps them and rules.py
+    takes them (the relation is required, so not the empty value). Derived from vocab.py, never written twice."""
+    values = rules.VALUES[VOCABS[name]]
+    return frozenset(v for v in values if vocab_value(name, v) == v and (v or name != "relation"))
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+class FastPath:
+    """A row in its plainest form, staged without RowChecker (issue 3, Scale).
+
+    `stage(cells)` returns the staged tuple (as RowResult.stage) of a row whose every value is already in its
+    canonical form: 16 digits for NIK and No. KK with a known kecamatan prefix and a serial other than 0000, a
+    birth date written YYYY-MM-DD or DD-MM-YYYY that is the one the NIK gives (sex too), a desa of the actor's
+    areas, a stored value of each fixed list, plain digits for numbers, a name of ASCII letters and single
+    spaces, free text within its length and not a formula. For any other row it returns None, and RowChecker
+    checks it with nik.py and rules.py: they alone decide what is wrong and say so. The fast path can only say
+    "plainly valid"; a row it is unsure of costs time, never a wrong verdict. tests/registry/test_import_fast.py
+    checks on random rows near every rule's edges that a row it stages is one RowChecker takes, without a problem
+    or a warning, staged with the same values."""
+
+    def __init__(self, header: Header, checker: RowChecker):
+        at = header.index
+        self.width = header.width
+        self.today = checker.today
+        self.oldest_year = checker.today.year - nik_rules.MAX_AGE + 1  # well inside 0-110 years: the edge is Python's
+        self.kecamatan = frozenset(
+            code.replace(".", "") for code in checker.kecamatan_codes if re.fullmatch(r"\d\d\.\d\d\.\d\d", code)
+        )
+        self.desa = frozenset(code for code in checker.desa_codes if checker.covers(code))
+        self.values = {name: fast_values(name) for name in VOCABS}
+        self.has_income = "penghasilan_bulanan" in at
+        self.fakir = int(poverty.policy("POVERTY_FAKIR_BELOW_PERCENT"))
+        self.miskin = int(poverty.policy("POVERTY_MISKIN_UP_TO_PERCENT"))
+        absent = self.width  # the position of an absent column: stage() appends one empty cell there
+        self.at = {column: at.get(column, absent) for column in COLUMNS}
+        self.free = [(self.at[column], limit) for column, limit in TEXT_LIMITS.items()]
+        self.hh_positions = [self.at[column] for column in (*HOUSEHOLD_COLUMNS, "no_kk")]
+        self.dates: dict[str, tuple | None] = {}
+        self._hh_key: list | None = None
+        self._hh: tuple | None = None
+
+    def _date(self, text: str):
+        """(year, month, day, date) of a date cell in a plain form, or None."""
+        match = _FAST_DATE(text)
+        if match is None:
+            return None
+        year, month, day, day2, month2, year2 = match.groups()
+        if year is None:
+            year, month, day = year2, month2, day2
+        try:
+            born = datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
+        return born.year, born.month, born.day, born, born.isoformat()
+
+    def _household(self, cells: list) -> tuple | None:
+        at = self.at
+        no_kk = cells[at["no_kk"]]
+        if _DIGITS16(no_kk) is None or no_kk[12:] == "0000" or no_kk[:6] not in self.kecamatan:
+            return None
+        desa = cells[at["kode_desa"]]
+        if desa not in self.desa:
+            return None
+        rt, rw = cells[at["rt"]], cells[at["rw"]]
+        if _RT(rt) is None or _RT(rw) is None:
+            return None
+        desil = _DESIL.get(cells[at["desil"]], BAD)
+        pkh = cells[at["status_pkh"]]
+        income, needs = cells[at["penghasilan_bulanan"]], cells[at["kebutuhan_dasar_bulanan"]]
+        if desil is BAD or pkh not in self.values["pkh_status"] or _RUPIAH(income) is None or _RUPIAH(needs) is None:
+            return None
+        texts = []
+        for column in ("alamat", "dusun", "id_dtks"):
+            text = cells[at[column]].strip()
+            if len(text) > TEXT_LIMITS[column] or text[:1] == "=" or "\x00" in text:
+                return None
+            texts.append(text)
+        income = int(income) if income else None
+        needs = int(needs) if needs else None
+        poverty_class = ""
+        if self.has_income:
+            if income is None or needs is None or needs <= 0:
+                poverty_class = PovertyClass.BELUM_DINILAI.value
+            elif income * 100 < needs * self.fakir:
+                poverty_class = PovertyClass.FAKIR.value
+            elif income * 100 <= needs * self.miskin:
+                poverty_class = PovertyClass.MISKIN.value
+            else:
+                poverty_class = PovertyClass.TIDAK_MISKIN.value
+        stage = (
+            desa,
+            texts[0],
+            texts[1],
+            rt.zfill(3) if rt else "",
+            rw.zfill(3) if rw else "",
+            texts[2],
+            desil,
+            pkh,
+            income,
+            needs,
+            poverty_class,
+        )
+        signature = "\x1f".join("" if value is None else str(value) for value in stage)
+        values = (no_kk, signature, *stage)
+        return values, "\t".join(_copy_text(value) for value in values)
+
+    def stage(self, cells: list) -> tuple | None:
+        """The staged tuple of a plainly valid row, or None. `cells` are the header's width and one empty cell."""
+        checked = self._checked(cells)
+        if checked is None:
+            return None
+        household, nik, name, sex, place, birth_date, _iso, relation, marital, education, occupation = checked
+        return (
+            True,
+            nik,
+            *household[0],
+            name,
+            name.lower(),
+            sex,
+            place,
+            birth_date,
+            relation,
+            marital,
+            education,
+            occupation,
+        )
+
+    def line(self, number: int, cells: list) -> str | None:
+        """stage() as a line of COPY's text format (with the row number first), or None. The cells must hold no
+        backslash, tab or line break (the caller has seen the line they came from)."""
+        checked = self._checked(cells)
+        if checked is None:
+            return None
+        household, nik, name, sex, place, _date, iso, relation, marital, education, occupation = checked
+        return (
+            f"{number}\tt\t{nik}\t{household[1]}\t{name}\t{name.lower()}\t{sex}\t{place}\t{iso}\t{relation}\t"
+            f"{marital}\t{education}\t{occupation}\n"
+        )
+
+    def _checked(self, cells: list) -> tuple | None:
+        at = self.at
+        hh_key = [cells[position] for position in self.hh_positions]
+        if hh_key != self._hh_key:
+            self._hh_key, self._hh = hh_key, self._household(cells)
+        household = self._hh
+        if household is None:
+            return None
+        nik = cells[at["nik"]]
+        if _DIGITS16(nik) is None or nik[12:] == "0000" or nik[:6] not in self.kecamatan:
+            return None
+        sex = cells[at["jenis_kelamin"]]
+        day = int(nik[6:8])
+        if day > 40:
+            day -= 40
+            if sex != "P":
+                return None
+        elif sex != "L":
+            return None
+        text = cells[at["tanggal_lahir"]]
+        born = self.dates.get(text, BAD)
+        if born is BAD:
+            born = self._date(text)
+            if len(self.dates) < 100_000:  # birth dates repeat; the cache stays bounded whatever the file
+                self.dates[text] = born
+        if born is None:
+            return None
+        year, month, b_day, birth_date, iso = born
+        if (
+            b_day != day
+            or month != int(nik[8:10])
+            or year % 100 != int(nik[10:12])
+            or year < self.oldest_year
+            or birth_date >= self.today
+        ):
+            return None
+        name = cells[at["nama"]]
+        relation, marital, education = (
+            cells[at["hubungan_keluarga"]],
+            cells[at["status_kawin"]],
+            cells[at["pendidikan"]],
+        )
+        values = self.values
+        if (
+            len(name) > 150
+            or SIMPLE_NAME.fullmatch(name) is None
+            or relation not in values["relation"]
+            or marital not in values["marital_status"]
+            or education not in values["education"]
+        ):
+            return None
+        place, occupation = cells[at["tempat_lahir"]].strip(), cells[at["pekerjaan"]].strip()
+        if (
+            len(place) > TEXT_LIMITS["tempat_lahir"]
+            or len(occupation) > TEXT_LIMITS["pekerjaan"]
+            or place[:1] == "="
+            or occupation[:1] == "="
+            or "\x00" in place
+            or "\x00" in occupation
+        ):
+            return None
+        return household, nik, name, sex, place, birth_date, iso, relation, marital, education, occupation
+
+
 # --- staging -----------------------------------------------------------------------------------------------------
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
@@ -790,6 +1061,8 @@ class Stage:
         self.postgres = connection.vendor == "postgresql"
 
     def create(self):
+        if self.postgres:
+            self._temp_buffers()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE_REJECTED}")
@@ -797,9 +1070,27 @@ class Stage:
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE_REJECTED} (row_no integer PRIMARY KEY)")
 
+    def _temp_buffers(self):
+        """Room in memory for the session's temporary tables (default 8 MB: a large import would go to disk and
+        back). PostgreSQL takes the setting only before the session's first use of a temporary table; later it
+        refuses, and the run goes on with what the session has."""
+        size = os.environ.get("PENDAMPING_IMPORT_TEMP_BUFFERS", policy("IMPORT_TEMP_BUFFERS", "256MB"))
+        if not size:
+            return
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('temp_buffers', %s, false)", [size])
+        except DatabaseError:
+            pass
+
     def drop(self):
         with connection.cursor() as cursor:
-            for table in ("pendamping_import_people", "pendamping_import_households", STAGE_REJECTED, STAGE):
+            for table in (
+                "pendamping_import_people",
+                "pendamping_import_households",
+                STAGE_REJECTED,
+                STAGE,
+            ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def load(self, rows: list[tuple]):
@@ -1069,21 +1360,87 @@ class Runner:
             self.batch: list[tuple] = []
             self.read = 0
             workers = int(policy("IMPORT_WORKERS", os.cpu_count() or 1))
-            if workers > 1 and (source.expected or 0) >= int(policy("IMPORT_PARALLEL_MIN_ROWS", 50_000)):
-                self._check_parallel(source, checker, workers)
+            parallel_from = int(policy("IMPORT_PARALLEL_MIN_ROWS", 50_000))
+            if self.stage.postgres and run.file_format == "csv" and policy("IMPORT_FAST_PATH", True):
+                self._check_copy(source, checker)
+            elif workers > 1 and (source.expected or 0) >= parallel_from:
+                self._check_parallel(source.rows(), checker, workers)
             else:
-                for number, cells, error in source.rows():
-                    if error:
-                        self._unreadable(number, error)
-                    elif any(cell_text(cell) for cell in cells):
-                        self._take(number, checker.check(cells))
-                    else:
-                        self.blank_rows += 1
+                self._check_serial(source.rows(), checker)
             self.stage.load(self.batch)
             self.flush_rejections()
             self.save_progress(force=True, rows_read=self.read, phase=ImportPhase.MATCHING)
         if self.blank_rows:
             run.messages.append(f"{self.blank_rows} baris kosong dilewati.")
+
+    def _check_serial(self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker) -> None:
+        for number, cells, error in rows:
+            if error:
+                self._unreadable(number, error)
+            elif any(cell_text(cell) for cell in cells):
+                self._take(number, checker.check(cells))
+            else:
+                self.blank_rows += 1
+
+    def _check_copy(self, source: Source, checker: RowChecker) -> None:
+        """PostgreSQL, CSV: every row goes to the staging table by COPY as it is read; a plainly valid line is
+        staged by FastPath, any other row by RowChecker. Rejections are written between COPY statements."""
+        fast = FastPath(self.header, checker)
+        fast_line = fast.line
+        width = self.header.width
+        delimiter = source.delimiter
+        padding = (None,) * len(STAGE_COLUMNS)
+        copy_sql = f"COPY {STAGE} ({', '.join(STAGE_NAMES)}) FROM STDIN"
+        rows = source.plain_lines()
+        done = False
+        with connection.cursor() as cursor:
+            while not done:
+                done = True
+                taken = 0
+                out: list[str] = []
+                with cursor.copy(copy_sql) as copy:
+                    for number, line, cells, error in rows:
+                        if error:
+                            self.add_problem(number, "", self._unreadable_problem(error))
+                            out.append(f"{number}\tf" + "\t\\N" * (len(STAGE_COLUMNS) - 2) + "\n")
+                        else:
+                            if line is not None:
+                                cells = line.rstrip("\r\n").split(delimiter)
+                                if len(cells) == width and "\\" not in line and "\t" not in line:
+                                    cells.append("")  # the cell that absent columns read
+                                    text = fast_line(number, cells)
+                                    cells.pop()
+                                    if text is not None:
+                                        out.append(text)
+                                        taken += 1
+                                        if taken % COPY_CHUNK == 0:
+                                            copy.write("".join(out))
+                                            out = []
+                                            if taken >= COPY_ROWS:
+                                                done = False
+                                                break
+                                        continue
+                            if not any(cell_text(cell) for cell in cells):
+                                self.blank_rows += 1
+                                continue
+                            result = checker.check(cells)
+                            for column, problem in result.problems:
+                                self.add_problem(number, column, problem)
+                            for column, problem in result.warnings:
+                                self.add_problem(number, column, problem, warning=True)
+                            values = (number, *result.stage, *padding)[: len(STAGE_COLUMNS)]
+                            out.append("\t".join(map(_copy_text, values)) + "\n")
+                        taken += 1
+                        if taken % COPY_CHUNK == 0:
+                            copy.write("".join(out))
+                            out = []
+                            if taken >= COPY_ROWS:
+                                done = False
+                                break
+                    copy.write("".join(out))
+                self.read += taken
+                self.flush_rejections()
+                self.save_progress(rows_read=self.read)
 
     def _take(self, number: int, result: RowResult) -> None:
         self.read += 1
@@ -1095,11 +1452,14 @@ class Runner:
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
 
-    def _unreadable(self, number: int, code: str) -> None:
-        self.read += 1
+    def _unreadable_problem(self, code: str) -> Problem:
         limit = f"{CSV_FIELD_LIMIT:,}".replace(",", ".")
         message = f"Baris terlalu panjang: ada sel lebih dari {limit} karakter, atau tanda kutip yang tidak ditutup"
-        self.add_problem(number, "", Problem(code, message))
+        return Problem(code, message)
+
+    def _unreadable(self, number: int, code: str) -> None:
+        self.read += 1
+        self.add_problem(number, "", self._unreadable_problem(code))
         self.batch.append((number, False, None))
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
@@ -1110,7 +1470,7 @@ class Runner:
         self.flush_rejections()
         self.save_progress(rows_read=self.read)
 
-    def _check_parallel(self, source: Source, checker: RowChecker, workers: int) -> None:
+    def _check_parallel(self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker, workers: int) -> None:
         """Check rows in worker processes (forked: they share the checker and never touch the database), a few
         chunks in flight at a time so that memory stays flat; results are taken in file order."""
         global _WORKER_CHECKER
@@ -1128,7 +1488,7 @@ class Runner:
                     for number, result in pending.popleft().get():
                         self._take(number, result)
 
-            for number, cells, error in source.rows():
+            for number, cells, error in rows:
                 if error:
                     self._unreadable(number, error)
                 elif any(cell_text(cell) for cell in cells):
