@@ -221,3 +221,33 @@ def test_the_members_export_holds_the_members_of_the_listed_groups_with_their_ni
     niks = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert niks == set(kube.members.values_list("person__nik", flat=True))
     assert AuditEvent.objects.get(action="kube_member.export").changes["rows"]["after"] == 5
+
+
+def _queries(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def test_the_member_list_override_report_and_errors_pages_do_not_grow_with_their_rows(tksk_kabandungan, login):
+    from pendamping.kube.services import groups
+
+    kube = formed_kube(tksk_kabandungan, members=3)
+    groups.stage_advance(actor=tksk_kabandungan, kube=kube, on=FORMED, override_reason="lisan")
+    client = login(tksk_kabandungan)
+    members_url = reverse("kube:member-list", args=[kube.pk])
+    urls = [
+        (members_url, {}),
+        (reverse("kube:override-list"), {}),
+        (reverse("kube:targeting-errors"), {"area": "32.02.19"}),
+    ]
+    few = [_queries(client, url, **params) for url, params in urls]
+    people = eligible_people(tksk_kabandungan, 6, first_serial=20)
+    add_members = [
+        groups.kube_member_add(actor=tksk_kabandungan, kube=kube, person=p, joined_on=FORMED) for p in people[:4]
+    ]
+    assert add_members
+    other = make_kube(tksk_kabandungan, name="KUBE Kedua")
+    groups.stage_advance(actor=tksk_kabandungan, kube=other, on=FORMED, override_reason="lisan")
+    many = [_queries(client, url, **params) for url, params in urls]
+    assert many == few
