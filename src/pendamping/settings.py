@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "pendamping.registry",
     "pendamping.targeting",
     "pendamping.kube",
+    "pendamping.mentoring",
 ]
 
 MIDDLEWARE = [
@@ -227,4 +228,10 @@ PENDAMPING = {
     # a group is flagged after this many months without a progress report, or this many months of falling omzet
     "KUBE_NO_REPORT_MONTHS": 2,
     "KUBE_FALLING_OMZET_MONTHS": 3,
+    # mentoring (domain.md section 5): a member attending less than this share of a group's sessions is flagged; a
+    # KUBE with no contact for this many days is flagged; a key role of the group's stage not played for this many
+    # days is a gap. MENTORING_KEY_ROLES (stage -> Zastrow role codes) replaces mentoring.vocab.DEFAULT_KEY_ROLES.
+    "MENTORING_ATTENDANCE_THRESHOLD_PERCENT": 80,
+    "MENTORING_NO_CONTACT_DAYS": 30,
+    "MENTORING_ROLE_GAP_DAYS": 90,
 }

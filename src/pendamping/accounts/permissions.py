@@ -38,6 +38,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "kube.stimulus": frozenset({Role.ADMIN}),
     "kube.verify": frozenset({Role.ADMIN}),
     "kube.business_types": frozenset({Role.ADMIN}),
+    # mentoring: contacts are recorded by those who make them; the TKSK reports monthly, the Dinas Sosial acknowledges
+    "mentoring.view": ALL_ROLES,
+    "mentoring.record": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
+    "mentoring.report": frozenset({Role.TKSK}),
+    "mentoring.acknowledge": frozenset({Role.ADMIN}),
+    "mentoring.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
 }
 
 

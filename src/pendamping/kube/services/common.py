@@ -119,14 +119,20 @@ def attachment_check(uploaded) -> str:
     return kind
 
 
-def attachment_store(*, actor, kube: Kube, uploaded, activity_record=None) -> Attachment:
-    """Store an upload of the group (inside the caller's transaction and audit): PDFs as they are, images shrunk."""
+def prepared_upload(uploaded) -> tuple[bytes, str, str]:
+    """The bytes to store of an upload (PDFs as they are, photos shrunk), its content type and file extension."""
     kind = attachment_check(uploaded)
     name = getattr(uploaded, "name", "") or "berkas"
     data = uploaded.read()
     if kind != PDF:
         data, kind = _shrunk_image(data, name), JPEG
-    extension = ".pdf" if kind == PDF else ".jpg"
+    return data, kind, ".pdf" if kind == PDF else ".jpg"
+
+
+def attachment_store(*, actor, kube: Kube, uploaded, activity_record=None) -> Attachment:
+    """Store an upload of the group (inside the caller's transaction and audit): PDFs as they are, images shrunk."""
+    name = getattr(uploaded, "name", "") or "berkas"
+    data, kind, extension = prepared_upload(uploaded)
     attachment = Attachment(
         kube=kube,
         activity_record=activity_record,
