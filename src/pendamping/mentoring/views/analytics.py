@@ -1,0 +1,3 @@
+"""Pages of mentoring: analytics (being built)."""
+
+urls: list = []

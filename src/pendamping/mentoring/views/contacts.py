@@ -1,0 +1,3 @@
+"""Pages of mentoring: contacts (being built)."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Pages of mentoring: reports (being built)."""
+
+urls: list = []
