@@ -28,7 +28,7 @@ from ..forms.progress import (
 from ..selectors import groups as group_selectors
 from ..selectors import progress as selectors
 from ..services import progress as services
-from ..vocab import INDICATOR_BY_CODE, INDICATORS, Typology
+from ..vocab import INDICATOR_BY_CODE, INDICATORS, Dimension, Typology
 from .common import group_context
 
 MANAGE = "kube.manage"
@@ -46,7 +46,7 @@ def indicator_rows(report) -> list[dict]:
                 "code": indicator.code,
                 "label": indicator.label,
                 "level": Typology(indicator.level).label,
-                "dimension": indicator.dimension,
+                "dimension": Dimension(indicator.dimension).label,
                 "computed": indicator.computed,
                 "met": bool(outcome.get("met")),
                 "why": outcome.get("why", ""),
