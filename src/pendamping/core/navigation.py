@@ -7,6 +7,7 @@ NAVIGATION = [
     ("registry:household-list", _("Registry"), "registry.view"),
     ("targeting:result-list", _("Screening"), "targeting.view"),
     ("kube:kube-list", _("KUBE"), "kube.view"),
+    ("mentoring:contact-list", _("Mentoring"), "mentoring.view"),
     ("areas:area-list", _("Areas"), "areas.view"),
     ("accounts:user-list", _("Users"), "users.manage"),
     ("core:audit-list", _("Audit log"), "audit.view"),

@@ -59,6 +59,21 @@ HOME_COUNTERS = [
     "pendamping.registry.home.home_counts",
 ]
 
+# Each app that has something for the worker to act on adds a panel here: a function (actor, today) -> a dict with
+# "template" (shown on the home page with the dict as `panel`) and its context, or None when there is nothing to show.
+HOME_PANELS = [
+    "pendamping.mentoring.home.home_panel",
+]
+
+
+def home_panels(*, actor, today: datetime.date | None = None) -> list[dict]:
+    """The panels of the apps for this user (what is due, what needs a visit), in the order of HOME_PANELS."""
+    from django.utils.module_loading import import_string
+
+    today = today or timezone.localdate()
+    panels = (import_string(path)(actor=actor, today=today) for path in HOME_PANELS)
+    return [panel for panel in panels if panel]
+
 
 def home_summary(*, actor) -> list[dict]:
     """For each of the user's areas: the area, what lies under it, what it holds and the workers who serve it."""

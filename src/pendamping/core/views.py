@@ -9,7 +9,7 @@ from pendamping.accounts.vocab import Role
 from .errors import NotAllowed
 from .forms import AuditFilterForm
 from .scoping import user_covers
-from .selectors import audit_actions, audit_events, home_summary
+from .selectors import audit_actions, audit_events, home_panels, home_summary
 
 
 @require_GET
@@ -17,7 +17,12 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"summary": home_summary(actor=request.user), "roles": Role, "assignments": _assignments(request.user)},
+        {
+            "summary": home_summary(actor=request.user),
+            "panels": home_panels(actor=request.user),
+            "roles": Role,
+            "assignments": _assignments(request.user),
+        },
     )
 
 
