@@ -1,4 +1,4 @@
-"""The fast path of a CSV import on PostgreSQL (imports.FastPath) agrees with the rules (RowChecker, nik.py,
+"""The fast path of a CSV import (imports.FastPath) agrees with the rules (RowChecker, nik.py,
 rules.py): a row the fast path stages is a row RowChecker takes, without a problem or a warning, staged with the
 same values; every other row is left to RowChecker, which alone writes the reasons. Random rows near the edges of
 every rule (hypothesis) check the agreement; whole imports with the fast path on and off give the same records and
@@ -6,8 +6,6 @@ the same rejections."""
 
 import datetime
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
@@ -291,7 +289,6 @@ def registry_rows() -> list[tuple]:
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is taken on PostgreSQL")
 def test_an_import_with_the_fast_path_gives_what_the_python_rules_alone_give(tmp_path, areas, system, settings):
     plain = [
         {
@@ -317,8 +314,13 @@ def test_an_import_with_the_fast_path_gives_what_the_python_rules_alone_give(tmp
     ]
     path = write_csv(tmp_path, rows)
     results = {}
-    for fast in ("fast", "python"):
-        settings.PENDAMPING = {**settings.PENDAMPING, "IMPORT_FAST_PATH": fast == "fast"}
+    for fast in ("fast", "fast in two worker processes", "python"):
+        settings.PENDAMPING = {
+            **settings.PENDAMPING,
+            "IMPORT_FAST_PATH": fast != "python",
+            "IMPORT_WORKERS": 2 if "worker" in fast else 1,
+            "IMPORT_PARALLEL_MIN_ROWS": 1,
+        }
         run = run_import(path, system, dry_run=False)
         messages = list(run.rejections.order_by("row", "id").values_list("row", "column", "code", "message", "warning"))
         results[fast] = (run.rows_created, run.rows_rejected, run.warnings, messages, registry_rows(), rejections(run))
@@ -329,3 +331,4 @@ def test_an_import_with_the_fast_path_gives_what_the_python_rules_alone_give(tmp
         Household.objects.all().delete()
     assert results["fast"][0] > 0 and results["fast"][1] > 0, (run.error, results)
     assert results["fast"] == results["python"]
+    assert results["fast in two worker processes"] == results["python"]

@@ -813,19 +813,32 @@ def normalized_name(name: str) -> str:
     return normalize_name(name)
 
 
-PARALLEL_CHUNK = 2000
+PARALLEL_CHUNK = 2000  # rows per chunk given to a worker process (and per write to an open COPY)
 _WORKER_CHECKER: RowChecker | None = None
+
+
+_WORKER_FAST: "FastPath | None" = None
 
 
 def _check_chunk(chunk: list[tuple[int, list]]) -> list[tuple[int, RowResult]]:
     """In a worker process: check a chunk of rows with the checker the parent made before the fork."""
-    checker = _WORKER_CHECKER
-    return [(number, checker.check(cells)) for number, cells in chunk]
+    checker, fast = _WORKER_CHECKER, _WORKER_FAST
+    return [(number, check_row(fast, checker, cells)) for number, cells in chunk]
+
+
+def check_row(fast: "FastPath | None", checker: RowChecker, cells: list) -> RowResult:
+    """RowChecker.check, with FastPath first (given only for the text cells of a CSV file)."""
+    if fast is not None and len(cells) == fast.width:
+        cells.append("")  # the cell that absent columns read
+        staged = fast.stage(cells)
+        cells.pop()
+        if staged is not None:
+            return RowResult(staged, [])
+    return checker.check(cells)
 
 
 # --- the fast path -----------------------------------------------------------------------------------------------
 COPY_ROWS = 50_000  # rows per COPY statement into the staging table (rejections and progress are saved between)
-COPY_CHUNK = 500  # rows per write to the open COPY, so that the server parses while Python reads on
 SIMPLE_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")  # a name that normalize_name only lowers
 _DIGITS16 = re.compile(r"[0-9]{16}").fullmatch
 _RT = re.compile(r"[0-9]{0,3}").fullmatch
@@ -866,9 +879,10 @@ class FastPath:
     checks on random rows near every rule's edges that a row it stages is one RowChecker takes, without a problem
     or a warning, staged with the same values."""
 
-    def __init__(self, header: Header, checker: RowChecker):
+    def __init__(self, header: Header, checker: RowChecker, delimiter: str = ";"):
         at = header.index
         self.width = header.width
+        self.delimiter = delimiter
         self.today = checker.today
         self.oldest_year = checker.today.year - nik_rules.MAX_AGE + 1  # well inside 0-110 years: the edge is Python's
         self.kecamatan = frozenset(
@@ -1049,6 +1063,69 @@ class FastPath:
         return household, nik, name, sex, place, birth_date, iso, relation, marital, education, occupation
 
 
+def unreadable_problem(code: str) -> Problem:
+    limit = f"{CSV_FIELD_LIMIT:,}".replace(",", ".")
+    message = f"Baris terlalu panjang: ada sel lebih dari {limit} karakter, atau tanda kutip yang tidak ditutup"
+    return Problem(code, message)
+
+
+CopyChunk = list[tuple[int, str | None, list | None, str]]  # rows as Source.plain_lines() gives them
+_WORKER_COPY: tuple | None = None
+
+
+def copy_lines(fast: FastPath, checker: RowChecker, chunk: CopyChunk) -> tuple[str, list, int, int]:
+    """The staging rows of a chunk of the file in COPY's text format, with the problems (row, column, Problem,
+    warning), the number of blank rows and the number of rows read. A plainly valid line is staged by FastPath,
+    any other row by RowChecker."""
+    width, delimiter = fast.width, fast.delimiter
+    fast_line = fast.line
+    out: list[str] = []
+    problems: list[tuple] = []
+    blank = taken = 0
+    for number, line, cells, error in chunk:
+        taken += 1
+        if error:
+            problems.append((number, "", unreadable_problem(error), False))
+            out.append(f"{number}\tf" + "\t\\N" * (len(STAGE_COLUMNS) - 2) + "\n")
+            continue
+        if line is not None:
+            cells = line.rstrip("\r\n").split(delimiter)
+            if len(cells) == width and "\\" not in line and "\t" not in line:
+                cells.append("")  # the cell that absent columns read
+                text = fast_line(number, cells)
+                cells.pop()
+                if text is not None:
+                    out.append(text)
+                    continue
+        if not any(cell_text(cell) for cell in cells):
+            blank += 1
+            taken -= 1
+            continue
+        result = checker.check(cells)
+        problems += [(number, column, problem, False) for column, problem in result.problems]
+        problems += [(number, column, problem, True) for column, problem in result.warnings]
+        values = (number, *result.stage, *((None,) * len(STAGE_COLUMNS)))[: len(STAGE_COLUMNS)]
+        out.append("\t".join(map(_copy_text, values)) + "\n")
+    return "".join(out), problems, blank, taken
+
+
+def _copy_chunk(chunk: CopyChunk) -> tuple[str, list, int, int]:
+    """In a worker process: copy_lines with the fast path and checker the parent made before the fork."""
+    fast, checker = _WORKER_COPY
+    return copy_lines(fast, checker, chunk)
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 # --- staging -----------------------------------------------------------------------------------------------------
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
@@ -1119,7 +1196,7 @@ class Stage:
     def analyze(self):
         with connection.cursor() as cursor:
             if self.postgres:
-                cursor.execute(f"ANALYZE {STAGE}")
+                cursor.execute(f"ANALYZE {STAGE} (ok, nik, no_kk, hh_sig)")  # the columns that are joined or grouped
             else:
                 cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, row_no)")
                 cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
@@ -1361,86 +1438,83 @@ class Runner:
             self.read = 0
             workers = int(policy("IMPORT_WORKERS", os.cpu_count() or 1))
             parallel_from = int(policy("IMPORT_PARALLEL_MIN_ROWS", 50_000))
-            if self.stage.postgres and run.file_format == "csv" and policy("IMPORT_FAST_PATH", True):
-                self._check_copy(source, checker)
+            fast = None
+            if run.file_format == "csv" and policy("IMPORT_FAST_PATH", True):
+                fast = FastPath(header, checker, source.delimiter)
+            if fast and self.stage.postgres:
+                self._check_copy(source, checker, fast, workers if (source.expected or 0) >= parallel_from else 1)
             elif workers > 1 and (source.expected or 0) >= parallel_from:
-                self._check_parallel(source.rows(), checker, workers)
+                self._check_parallel(source.rows(), checker, workers, fast)
             else:
-                self._check_serial(source.rows(), checker)
+                self._check_serial(source.rows(), checker, fast)
             self.stage.load(self.batch)
             self.flush_rejections()
             self.save_progress(force=True, rows_read=self.read, phase=ImportPhase.MATCHING)
         if self.blank_rows:
             run.messages.append(f"{self.blank_rows} baris kosong dilewati.")
 
-    def _check_serial(self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker) -> None:
+    def _check_serial(self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker, fast) -> None:
         for number, cells, error in rows:
             if error:
                 self._unreadable(number, error)
             elif any(cell_text(cell) for cell in cells):
-                self._take(number, checker.check(cells))
+                self._take(number, check_row(fast, checker, cells))
             else:
                 self.blank_rows += 1
 
-    def _check_copy(self, source: Source, checker: RowChecker) -> None:
-        """PostgreSQL, CSV: every row goes to the staging table by COPY as it is read; a plainly valid line is
-        staged by FastPath, any other row by RowChecker. Rejections are written between COPY statements."""
-        fast = FastPath(self.header, checker)
-        fast_line = fast.line
-        width = self.header.width
-        delimiter = source.delimiter
-        padding = (None,) * len(STAGE_COLUMNS)
+    def _check_copy(self, source: Source, checker: RowChecker, fast: FastPath, workers: int) -> None:
+        """PostgreSQL, CSV: every row goes to the staging table by COPY as it is read (copy_lines, in worker
+        processes when there are several, a few chunks in flight so that memory stays flat; their output is
+        taken in file order). Rejections and progress are written between COPY statements."""
+        global _WORKER_COPY
+        import multiprocessing
+        from collections import deque
+
+        chunks = _chunks(source.plain_lines(), PARALLEL_CHUNK)
+        pool = None
+        if workers > 1:
+            _WORKER_COPY = (fast, checker)
+            pool = multiprocessing.get_context("fork").Pool(workers)
+
+        def results():
+            if pool is None:
+                for chunk in chunks:
+                    yield copy_lines(fast, checker, chunk)
+                return
+            pending: deque = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_copy_chunk, (chunk,)))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+
         copy_sql = f"COPY {STAGE} ({', '.join(STAGE_NAMES)}) FROM STDIN"
-        rows = source.plain_lines()
-        done = False
-        with connection.cursor() as cursor:
-            while not done:
-                done = True
-                taken = 0
-                out: list[str] = []
-                with cursor.copy(copy_sql) as copy:
-                    for number, line, cells, error in rows:
-                        if error:
-                            self.add_problem(number, "", self._unreadable_problem(error))
-                            out.append(f"{number}\tf" + "\t\\N" * (len(STAGE_COLUMNS) - 2) + "\n")
-                        else:
-                            if line is not None:
-                                cells = line.rstrip("\r\n").split(delimiter)
-                                if len(cells) == width and "\\" not in line and "\t" not in line:
-                                    cells.append("")  # the cell that absent columns read
-                                    text = fast_line(number, cells)
-                                    cells.pop()
-                                    if text is not None:
-                                        out.append(text)
-                                        taken += 1
-                                        if taken % COPY_CHUNK == 0:
-                                            copy.write("".join(out))
-                                            out = []
-                                            if taken >= COPY_ROWS:
-                                                done = False
-                                                break
-                                        continue
-                            if not any(cell_text(cell) for cell in cells):
-                                self.blank_rows += 1
-                                continue
-                            result = checker.check(cells)
-                            for column, problem in result.problems:
-                                self.add_problem(number, column, problem)
-                            for column, problem in result.warnings:
-                                self.add_problem(number, column, problem, warning=True)
-                            values = (number, *result.stage, *padding)[: len(STAGE_COLUMNS)]
-                            out.append("\t".join(map(_copy_text, values)) + "\n")
-                        taken += 1
-                        if taken % COPY_CHUNK == 0:
-                            copy.write("".join(out))
-                            out = []
+        outputs = results()
+        try:
+            with connection.cursor() as cursor:
+                done = False
+                while not done:
+                    done = True
+                    taken = 0
+                    with cursor.copy(copy_sql) as copy:
+                        for text, problems, blank, read in outputs:
+                            copy.write(text)
+                            self.blank_rows += blank
+                            taken += read
+                            for number, column, problem, warning in problems:
+                                self.add_problem(number, column, problem, warning=warning)
                             if taken >= COPY_ROWS:
                                 done = False
                                 break
-                    copy.write("".join(out))
-                self.read += taken
-                self.flush_rejections()
-                self.save_progress(rows_read=self.read)
+                    self.read += taken
+                    self.flush_rejections()
+                    self.save_progress(rows_read=self.read)
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+                _WORKER_COPY = None
 
     def _take(self, number: int, result: RowResult) -> None:
         self.read += 1
@@ -1452,14 +1526,9 @@ class Runner:
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
 
-    def _unreadable_problem(self, code: str) -> Problem:
-        limit = f"{CSV_FIELD_LIMIT:,}".replace(",", ".")
-        message = f"Baris terlalu panjang: ada sel lebih dari {limit} karakter, atau tanda kutip yang tidak ditutup"
-        return Problem(code, message)
-
     def _unreadable(self, number: int, code: str) -> None:
         self.read += 1
-        self.add_problem(number, "", self._unreadable_problem(code))
+        self.add_problem(number, "", unreadable_problem(code))
         self.batch.append((number, False, None))
         if len(self.batch) >= self.batch_size:
             self._flush_batch()
@@ -1470,14 +1539,16 @@ class Runner:
         self.flush_rejections()
         self.save_progress(rows_read=self.read)
 
-    def _check_parallel(self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker, workers: int) -> None:
+    def _check_parallel(
+        self, rows: Iterator[tuple[int, list | None, str]], checker: RowChecker, workers: int, fast
+    ) -> None:
         """Check rows in worker processes (forked: they share the checker and never touch the database), a few
         chunks in flight at a time so that memory stays flat; results are taken in file order."""
-        global _WORKER_CHECKER
+        global _WORKER_CHECKER, _WORKER_FAST
         import multiprocessing
         from collections import deque
 
-        _WORKER_CHECKER = checker
+        _WORKER_CHECKER, _WORKER_FAST = checker, fast
         pool = multiprocessing.get_context("fork").Pool(workers)
         try:
             pending: deque = deque()
@@ -1506,7 +1577,7 @@ class Runner:
         finally:
             pool.terminate()
             pool.join()
-            _WORKER_CHECKER = None
+            _WORKER_CHECKER = _WORKER_FAST = None
 
     def match(self):
         """The checks that need the whole file or the registry: set-based, on the staging table."""
@@ -1642,6 +1713,11 @@ class Runner:
             self.finish()
             return
         with transaction.atomic():
+            if self.stage.postgres:
+                # all or nothing still holds; a crash in the moment after COMMIT could lose the import (the run
+                # would then be re-imported), never leave half of it
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             self.timed("tulis", writer.write)
             self.finish()
 
@@ -1945,18 +2021,19 @@ class SqlWriter:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.people}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.households}")
+            # new households get their ids here, in No. KK order (the order they are inserted in)
+            new_id = (
+                f"nextval(pg_get_serial_sequence('{Household._meta.db_table}', 'id'))" if assign_ids else "NULL::bigint"
+            )
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.households} AS SELECT s.*, h.id AS household_id, "
+                f"CREATE TEMPORARY TABLE {self.households} AS SELECT x.*, "
+                f"CASE WHEN x.state = 'new' THEN {new_id} ELSE x.existing_id END AS household_id FROM ("
+                f"SELECT s.*, h.id AS existing_id, "
                 f"CASE WHEN h.id IS NULL THEN 'new' WHEN ({hh_diff}) THEN 'changed' ELSE 'same' END AS state "
                 f"FROM (SELECT no_kk, {aggregates} FROM {STAGE} WHERE ok GROUP BY no_kk) s "
-                f"LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL"
+                f"LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL ORDER BY s.no_kk) x"
             )
-            if assign_ids:
-                cursor.execute(
-                    f"UPDATE {self.households} SET household_id = "
-                    f"nextval(pg_get_serial_sequence('{Household._meta.db_table}', 'id')) WHERE state = 'new'"
-                )
-            cursor.execute(f"ANALYZE {self.households}")
+            cursor.execute(f"ANALYZE {self.households} (no_kk, household_id, state)")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.people} AS SELECT s.row_no, s.nik, {person_columns}, "
                 f"hh.household_id, hh.state AS household_state, hh.desa_code, p.id AS person_id, "
@@ -1965,7 +2042,7 @@ class SqlWriter:
                 f"FROM {STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk "
                 f"LEFT JOIN {person} p ON p.nik = s.nik WHERE s.ok"
             )
-            cursor.execute(f"ANALYZE {self.people}")
+            cursor.execute(f"ANALYZE {self.people} (person_id, person_changed, household_state)")
             cursor.execute(
                 f"SELECT COUNT(*) FILTER (WHERE state = 'new'), COUNT(*) FILTER (WHERE state = 'changed') "
                 f"FROM {self.households}"
@@ -1991,7 +2068,7 @@ class SqlWriter:
         self.insert_people()
         self.update_people()
 
-    def _insert(self, model, source: str, mapping: dict[str, Any], where: str):
+    def _insert(self, model, source: str, mapping: dict[str, Any], where: str, order: str = ""):
         columns, values, params = [], [], []
         now = timezone.now()
         for model_field in model._meta.concrete_fields:
@@ -2014,14 +2091,14 @@ class SqlWriter:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {source} s WHERE {where}",
+                f"SELECT {', '.join(values)} FROM {source} s WHERE {where}" + (f" ORDER BY {order}" if order else ""),
                 params,
             )
 
     def insert_households(self):
         mapping = {"id": "s.household_id", "no_kk": "s.no_kk"}
         mapping.update({f: f"s.{s}" for f, s in self.hh_fields})
-        self._insert(Household, self.households, mapping, "s.state = 'new'")
+        self._insert(Household, self.households, mapping, "s.state = 'new'", order="s.household_id")
         self._insert(
             KkHistory,
             self.households,
@@ -2048,7 +2125,8 @@ class SqlWriter:
     def insert_people(self):
         mapping = {"nik": "s.nik", "household": "s.household_id"}
         mapping.update({f: f"s.{s}" for f, s in self.person_fields})
-        self._insert(Person, self.people, mapping, "s.person_id IS NULL")
+        # in NIK order: the unique index on NIK then grows at its end instead of at a million random places
+        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order="s.nik")
 
     def update_people(self):
         sets = ", ".join([f"{f} = s.{s}" for f, s in self.person_fields] + ["household_id = s.household_id"])
