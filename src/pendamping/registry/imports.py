@@ -1151,7 +1151,7 @@ class Stage:
         """Room in memory for the session's temporary tables (default 8 MB: a large import would go to disk and
         back). PostgreSQL takes the setting only before the session's first use of a temporary table; later it
         refuses, and the run goes on with what the session has."""
-        size = os.environ.get("PENDAMPING_IMPORT_TEMP_BUFFERS", policy("IMPORT_TEMP_BUFFERS", "256MB"))
+        size = policy("IMPORT_TEMP_BUFFERS", "256MB")
         if not size:
             return
         try:
