@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "pendamping.targeting",
     "pendamping.kube",
     "pendamping.mentoring",
+    "pendamping.puskesos",
 ]
 
 MIDDLEWARE = [
@@ -234,4 +235,11 @@ PENDAMPING = {
     "MENTORING_ATTENDANCE_THRESHOLD_PERCENT": 80,
     "MENTORING_NO_CONTACT_DAYS": 30,
     "MENTORING_ROLE_GAP_DAYS": 90,
+    # the Puskesos desk (domain.md section 6): days a case of a sector should take (PUSKESOS_CASE_DAYS_BY_SECTOR
+    # overrides the default per sector), days an office has to answer a referral, days a referral's answer link works
+    "PUSKESOS_CASE_DAYS": 30,
+    "PUSKESOS_CASE_DAYS_BY_SECTOR": {"perlindungan": 7, "kesehatan": 14, "adminduk": 14},
+    "PUSKESOS_REFERRAL_DAYS": 14,
+    "PUSKESOS_TOKEN_DAYS": 30,
+    "PUSKESOS_TOKEN_RATE_PER_MINUTE": 10,
 }

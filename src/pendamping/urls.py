@@ -15,6 +15,7 @@ urlpatterns = [
     path("seleksi/", include("pendamping.targeting.urls")),
     path("kube/", include("pendamping.kube.urls")),
     path("pendampingan/", include("pendamping.mentoring.urls")),
+    path("puskesos/", include("pendamping.puskesos.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -44,6 +44,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "mentoring.report": frozenset({Role.TKSK}),
     "mentoring.acknowledge": frozenset({Role.ADMIN}),
     "mentoring.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR, Role.PENDAMPING}),
+    # the Puskesos desk: personal and sensitive data, so neither the pengamat nor the KUBE pendamping read it
+    "puskesos.view": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "puskesos.intake": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "puskesos.supervise": frozenset({Role.ADMIN, Role.TKSK}),
+    "puskesos.propose": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
+    "puskesos.verify": frozenset({Role.ADMIN, Role.TKSK}),
+    "puskesos.decide": frozenset({Role.ADMIN}),
+    "puskesos.mapping": frozenset({Role.ADMIN, Role.TKSK}),
+    "puskesos.export": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
 }
 
 

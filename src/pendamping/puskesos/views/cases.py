@@ -1,0 +1,3 @@
+"""Pages of the Puskesos desk: cases (being built)."""
+
+urls: list = []

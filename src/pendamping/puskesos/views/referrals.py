@@ -1,0 +1,3 @@
+"""Pages of the Puskesos desk: referrals (being built)."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Pages of the Puskesos desk: register (being built)."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""Pages of the Puskesos desk: reports (being built)."""
+
+urls: list = []
