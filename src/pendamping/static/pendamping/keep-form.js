@@ -41,6 +41,7 @@
     });
   }
 
+  function start() {
   Array.prototype.forEach.call(document.querySelectorAll("[data-keep-clear]"), function (el) {
     var key = el.getAttribute("data-keep-clear");
     if (key) { forget(key); }
@@ -50,12 +51,18 @@
     var keyInput = form.querySelector("input[name=idempotency_key]");
     var page = "keep-last:" + window.location.pathname + window.location.search;
     var key = keyInput && keyInput.value ? keyInput.value : page;
+    var reload = [];
     if (form.hasAttribute("data-keep-restore")) {
       var last = store.getItem(page);
       var saved = last && store.getItem("keep:" + last);
       if (saved) {
         try {
-          apply(form, JSON.parse(saved));
+          var data = JSON.parse(saved);
+          apply(form, data);
+          /* a restored choice that loads a part of the form by htmx (the KUBE's members) loads it again */
+          reload = Array.prototype.filter.call(form.querySelectorAll("[hx-get]"), function (el) {
+            return el.name && el.name in data;
+          });
           key = last;
           if (keyInput) { keyInput.value = last; }
           var note = form.querySelector("[data-keep-note]");
@@ -63,6 +70,8 @@
         } catch (e) { /* a draft that cannot be read is dropped */ store.removeItem("keep:" + last); }
       }
     }
+    /* before the draft is saved again: the reloaded part gets its ticks back from the stored draft */
+    reload.forEach(function (el) { el.dispatchEvent(new Event("change", { bubbles: true })); });
     function save() {
       store.setItem("keep:" + key, JSON.stringify(collect(form)));
       store.setItem(page, key);
@@ -75,4 +84,8 @@
       if (saved) { try { apply(event.target, JSON.parse(saved)); } catch (e) { /* ignore */ } }
     });
   });
+  }
+
+  /* after htmx has set up the page (it starts on DOMContentLoaded, and this script is loaded after it) */
+  if (document.readyState === "complete") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 })();
