@@ -51,4 +51,5 @@ def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
     assert contact.idempotency_key == key and contact.kube == kube
     assert Attendance.objects.filter(contact=contact, present=True).count() == 3
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('keep')).length") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert console.csp_violations() == []

@@ -26,7 +26,7 @@ from pendamping.registry.selectors import household_get
 from ..forms.contacts import AttendanceFilterForm, ContactFilterForm, ContactForm, TaskForm, TaskStatusForm
 from ..selectors import contacts as selectors
 from ..services import contacts as services
-from ..vocab import Method, TargetKind
+from ..vocab import Method, SocialWorkRole, TargetKind, TksRole
 
 VIEW = selectors.VIEW
 RECORD = selectors.RECORD
@@ -110,14 +110,15 @@ def contact_members(request):
 def contact_detail(request, pk: int):
     contact = selectors.contact_get(actor=request.user, pk=pk)
     zastrow, tks = selectors.roles_split(contact)
+    zastrow_labels, tks_labels = dict(SocialWorkRole.choices), dict(TksRole.choices)
     today = timezone.localdate()
     return render(
         request,
         "mentoring/contact_detail.html",
         {
             "contact": contact,
-            "zastrow": zastrow,
-            "tks": tks,
+            "zastrow": [(code, zastrow_labels.get(code, code)) for code in zastrow],
+            "tks": [(code, tks_labels.get(code, code)) for code in tks],
             "tasks": [(task, selectors.task_state(task, today)) for task in contact.tasks.all()],
             "can_record": can(request.user, RECORD, contact.desa_id),
         },
