@@ -234,3 +234,13 @@ def test_the_form_page_loads_its_scripts_from_static_files(tksk_kabandungan, log
     content = client.get(reverse(CREATE)).content
     assert b"keep-form.js" in content and b"geolocate.js" in content and b"data-keep" in content
     assert b"<script>" not in content  # the CSP forbids inline scripts
+
+
+def test_the_kube_and_household_pages_link_to_the_form(tksk_kabandungan, login):
+    kube = formed_kube(tksk_kabandungan)
+    household = make_household(tksk_kabandungan, serial=50)
+    client = login(tksk_kabandungan)
+    link = f"{reverse(CREATE)}?kube={kube.pk}".encode()
+    assert link in client.get(reverse("kube:kube-detail", args=[kube.pk])).content
+    link = f"{reverse(CREATE)}?household={household.pk}".encode()
+    assert link in client.get(reverse("registry:household-detail", args=[household.pk])).content

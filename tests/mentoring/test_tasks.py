@@ -142,3 +142,22 @@ def test_the_page_of_groups_without_a_contact_runs_a_fixed_number_of_queries(tks
         response = client.get(url)
     assert response.context["page"].paginator.count == 6
     assert len(many) == len(few)
+
+
+def test_the_home_panel_runs_a_fixed_number_of_queries(tksk_kabandungan, login):
+    today = timezone.localdate()
+    _task(tksk_kabandungan, "Terlambat 0", today - DAYS(1))
+    make_kube(tksk_kabandungan, name="KUBE 0")
+    client = login(tksk_kabandungan)
+    client.get(reverse("core:home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:home"))
+    for n in range(1, 6):
+        kube = make_kube(tksk_kabandungan, name=f"KUBE {n}")
+        _task(tksk_kabandungan, f"Terlambat {n}", today - DAYS(n), kube=kube)
+        _task(tksk_kabandungan, f"Segera {n}", today + DAYS(n), kube=kube)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("core:home"))
+    (panel,) = response.context["panels"]
+    assert len(panel["overdue"]) == 6 and len(panel["due"]) == 5 and len(panel["alone"]) == 6
+    assert len(many) == len(few)
