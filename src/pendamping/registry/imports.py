@@ -6,17 +6,26 @@ How a run goes (`import_run_create`, then `import_run_execute`, by the command o
 1. **Inspect** the file once while it is hashed (SHA-256): format (XLSX by its zip signature, else CSV), encoding
    (UTF-8 with or without BOM; Windows-1252 when the bytes are not UTF-8; Latin-1 when they are not even that) and
    the number of lines, for the progress bar.
-2. **Check** every row as it streams (csv.reader over a text stream, openpyxl read_only rows; never the whole file in
-   memory), with the same rules as the forms (`rules.household_problems`, `rules.person_problems`, `nik`). Rows
-   go in batches to a temporary staging table (PostgreSQL `COPY`, SQLite `executemany`); rejections go to
-   `ImportRejection` as each batch ends. The run record and its rejections are written outside the data
-   transaction, so they survive a failure.
+2. **Check** every row as it streams (lines of a text stream, csv.reader for quoted records, openpyxl read_only
+   rows; never the whole file in memory), with the same rules as the forms (`rules.household_problems`,
+   `rules.person_problems`, `nik`) in `RowChecker`. A CSV row whose every value is already in its plainest form
+   (16-digit NIK and No. KK with a known kecamatan prefix, the birth date and sex the NIK gives, a stored value of
+   each fixed list, plain digits, a desa of the actor's areas...) is staged by `FastPath` without RowChecker; any
+   other row goes through RowChecker, which alone writes reasons. FastPath can only say "plainly valid": a row it
+   is unsure of costs time, never a wrong verdict; `tests/registry/test_import_fast.py` checks on random rows near
+   every rule's edges (hypothesis) that what it stages RowChecker takes, staged alike. On PostgreSQL the rows
+   (staged or rejected) stream into a temporary staging table through `COPY` in text format, 50,000 rows per COPY
+   statement, checked in worker processes for large files (`copy_lines`); elsewhere in batches (`executemany`).
+   Rejections go to `ImportRejection` between COPY statements / batches. The run record and its rejections are
+   written outside the data transaction, so they survive a failure.
 3. **Match**, set-based on the staging table: the same NIK on two rows of the file (all those rows rejected),
    household fields that differ between the rows of one No. KK (all rows of that KK rejected), a NIK or a No. KK
    already registered outside the actor's areas, a NIK of a deleted or merged person.
 4. **Write**, all of it in one `transaction.atomic`: households by live No. KK (a new KK is a new household with
    its first KkHistory entry), people by NIK (upsert; changed fields only; moved to the row's household when its
-   KK differs). On PostgreSQL set-based SQL from the staging table (`SqlWriter`); elsewhere the ORM in batches
+   KK differs). On PostgreSQL set-based SQL from the staging table (`SqlWriter`: one INSERT ... SELECT or
+   UPDATE ... FROM per table; new households numbered in No. KK order, new people inserted in NIK order so that the
+   indexes grow at their ends; `synchronous_commit` off for this transaction only); elsewhere the ORM in batches
    (`OrmWriter`): `bulk_create`, `bulk_update`. A dry run stops before writing and reports what would happen.
    Audit: one `registry.import` event per run with the totals; one `household.update` / `person.update` event per
    updated record with before and after (bulk inserted); created records are covered by the run's event.
@@ -37,6 +46,12 @@ Decisions:
   that KK is rejected (`kk_tidak_konsisten`) naming the columns that differ; nothing is guessed.
 - **Blank rows** are skipped and counted in the messages; they are not "read".
 - Rows are numbered as a spreadsheet user sees them: the header is row 1, the first data row is row 2.
+- **Speed** (issue 3; figures in bench/RESULTS.md, "Registry import"). Most of a large import's time is now
+  PostgreSQL's: inserting into the indexed person and household tables and, at COMMIT, the deferred foreign-key
+  checks of every new row. Indexes are never dropped and rebuilt around an import (others use the tables). A NUL
+  character in a cell that RowChecker takes still stops the import on PostgreSQL (text cannot hold it), as before.
+  Tried and left: checking the canonical forms set-based in SQL on a raw text copy of the file (about 20 µs a row
+  in PostgreSQL, more than the Python fast path costs, and on the database's one core).
 """
 
 import codecs
