@@ -1,5 +1,8 @@
-"""The KUBE demo: twelve groups in Kabandungan across the four stages, one in Kalapanunggal, built once. One test,
-because building the demo takes seconds."""
+"""The demo data of the apps after the registry (whose own test is in tests/test_commands.py): KUBE in every stage
+with their books, a year of mentoring contacts with uneven roles and a few overdue tasks. One test, because building
+the demo takes seconds."""
+
+import datetime
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +11,7 @@ from pendamping.kube.models import EWarung, GateOverride, Kube, Partnership
 from pendamping.kube.services.groups import gate_unmet
 from pendamping.kube.services.money import stimulus_due, stimulus_received
 from pendamping.kube.vocab import Gate, Stage
+from pendamping.mentoring.models import Contact, ContactRole, FollowUpTask
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,15 @@ def test_the_demo_builds_groups_in_every_stage_with_their_books_reports_and_over
     assert "berkembang" in set(Kube.objects.filter(stage=Stage.T3).values_list("progress_reports__typology", flat=True))
     assert GateOverride.objects.exclude(reason="").count() >= 2
     assert Kube.objects.filter(members__eligibility_override__gt="").exists()
+
+    # a year of mentoring contacts, with uneven role coverage worth noticing and a few overdue tasks
+    contacts = Contact.objects.filter(desa__code__startswith="32.02.19.")
+    assert contacts.count() >= 150
+    assert contacts.filter(method="groupwork", attendance__present=False).exists()
+    agus = ContactRole.objects.filter(contact__worker__username="pendamping.agus", scheme="zastrow")
+    assert agus.filter(code="enabler").count() > 20 and not agus.filter(code="broker").exists()
+    overdue = FollowUpTask.objects.filter(status="open", due_on__lt=datetime.date(2026, 11, 20))
+    assert 1 <= overdue.count() <= 15
 
     before = Kube.objects.count()
     capsys.readouterr()

@@ -12,6 +12,7 @@ DEMO_BUILDERS = [
     "pendamping.registry.demo.build",
     "pendamping.targeting.demo.build",
     "pendamping.kube.demo.build",
+    "pendamping.mentoring.demo.build",
 ]
 DEMO_SEED = 20261128
 
