@@ -8,6 +8,7 @@ NAVIGATION = [
     ("targeting:result-list", _("Screening"), "targeting.view"),
     ("kube:kube-list", _("KUBE"), "kube.view"),
     ("mentoring:contact-list", _("Mentoring"), "mentoring.view"),
+    ("puskesos:case-list", _("Puskesos"), "puskesos.view"),
     ("areas:area-list", _("Areas"), "areas.view"),
     ("accounts:user-list", _("Users"), "users.manage"),
     ("core:audit-list", _("Audit log"), "audit.view"),
