@@ -244,3 +244,17 @@ def test_the_kube_and_household_pages_link_to_the_form(tksk_kabandungan, login):
     assert link in client.get(reverse("kube:kube-detail", args=[kube.pk])).content
     link = f"{reverse(CREATE)}?household={household.pk}".encode()
     assert link in client.get(reverse("registry:household-detail", args=[household.pk])).content
+
+
+def test_the_form_records_the_kube_activity_served_or_names_why_not(tksk_kabandungan, login):
+    from pendamping.kube.models import ActivityRecord
+
+    kube = formed_kube(tksk_kabandungan)
+    client = login(tksk_kabandungan)
+    key = _key(client.get(reverse(CREATE)))
+    refused = client.post(reverse(CREATE), _visit(kube, key, activity="T2.1"))  # the group is still in T0
+    assert refused.status_code == 200 and "activity" in refused.context["form"].errors
+    assert Contact.objects.count() == 0 and ActivityRecord.objects.count() == 0
+    assert client.post(reverse(CREATE), _visit(kube, key, activity="T0.4")).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.activity_record.activity == "T0.4" and ActivityRecord.objects.count() == 1

@@ -228,14 +228,6 @@ def contact_record(
     if errors:
         raise ValidationError(errors)
 
-    activity_record = None
-    if activity:
-        try:
-            activity_record = kube_groups.activity_record(
-                actor=actor, kube=kube, activity=activity, done_on=contact_date, result=activity_result, notes=what_done
-            )
-        except ValidationError as error:
-            raise ValidationError({"activity": error.messages}) from None
     contact = Contact(
         worker=worker,
         contact_date=contact_date,
@@ -249,7 +241,6 @@ def contact_record(
         intervention_kind=intervention_kind,
         service_type=service_type,
         activity=activity,
-        activity_record=activity_record,
         what_done=what_done,
         problems=(problems or "").strip(),
         agreements=(agreements or "").strip(),
@@ -264,6 +255,16 @@ def contact_record(
             contact.save()
     except IntegrityError:  # the same key saved by a concurrent request a moment ago
         return Contact.objects.get(recorded_by=_user(actor), idempotency_key=idempotency_key)
+    if activity:
+        # recorded on the group only once the contact is saved, so that a resend that lost the race above leaves no
+        # second activity record behind; a refusal undoes the contact with it (the whole service is one transaction)
+        try:
+            contact.activity_record = kube_groups.activity_record(
+                actor=actor, kube=kube, activity=activity, done_on=contact_date, result=activity_result, notes=what_done
+            )
+        except ValidationError as error:
+            raise ValidationError({"activity": error.messages}) from None
+        contact.save(update_fields=["activity_record"])
     ContactRole.objects.bulk_create(
         [ContactRole(contact=contact, scheme=RoleScheme.ZASTROW, code=code) for code in roles]
         + [ContactRole(contact=contact, scheme=RoleScheme.TKS, code=code) for code in tks_roles]
