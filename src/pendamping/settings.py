@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "pendamping.kube",
     "pendamping.mentoring",
     "pendamping.puskesos",
+    "pendamping.reports",
+    "ninja",  # its Swagger UI files are served from our static files (no CDN)
+    "pendamping.api",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,10 @@ USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
+# Request bodies: the API refuses a body above API_MAX_BODY_BYTES (413); Django refuses any above this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+API_MAX_BODY_BYTES = 1_048_576
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -242,4 +249,8 @@ PENDAMPING = {
     "PUSKESOS_REFERRAL_DAYS": 14,
     "PUSKESOS_TOKEN_DAYS": 30,
     "PUSKESOS_TOKEN_RATE_PER_MINUTE": 10,
+    # the REST API: days a token made with a password (POST /api/v1/auth/token) stays valid; page size and its limit
+    "API_TOKEN_DAYS": 90,
+    "API_PAGE_SIZE": 25,
+    "API_MAX_PAGE_SIZE": 100,
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kube/", include("pendamping.kube.urls")),
     path("pendampingan/", include("pendamping.mentoring.urls")),
     path("puskesos/", include("pendamping.puskesos.urls")),
+    path("dasbor/", include("pendamping.reports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
     ("core:home", _("Home"), None),
+    ("reports:dashboard-home", _("Dashboard"), "areas.view"),
     ("registry:household-list", _("Registry"), "registry.view"),
     ("targeting:result-list", _("Screening"), "targeting.view"),
     ("kube:kube-list", _("KUBE"), "kube.view"),

@@ -1,0 +1,237 @@
+"""The dashboard of an area (desa, kecamatan, kabupaten): what the Dinas Sosial sees, drilling down by click.
+
+Every number is an aggregate in the database over the area's subtree (by code prefix), limited to the user's scope
+for the capability of each part (a pengamat sees the KUBE and mentoring numbers but not the Puskesos cases). Each
+part is a few grouped queries whatever the size of the area; the children table comes from the same grouped rows
+(grouped by desa, then summed per child area in Python over at most a few hundred desa).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from pendamping.accounts.permissions import can
+from pendamping.areas.models import Area
+from pendamping.areas.vocab import AreaLevel
+from pendamping.core.scoping import scope_q
+from pendamping.kube.models import GateOverride, Kube, KubeMember, LpjLine, ProgressReport, StimulusTranche
+from pendamping.kube.vocab import KubeStatus, LpjState, Stage, Typology
+from pendamping.mentoring.models import Contact, ContactRole
+from pendamping.mentoring.vocab import Method, RoleScheme, SocialWorkRole
+from pendamping.puskesos.models import Case, Referral
+from pendamping.puskesos.vocab import OPEN_CASE_STATUSES, OPEN_REFERRAL_STATUSES
+from pendamping.registry.models import Household
+from pendamping.registry.vocab import PovertyClass
+
+CONTACT_DAYS = 90
+CHILD_LEVEL = {
+    AreaLevel.PROVINSI: AreaLevel.KABUPATEN,
+    AreaLevel.KABUPATEN: AreaLevel.KECAMATAN,
+    AreaLevel.KECAMATAN: AreaLevel.DESA,
+}
+
+
+def _under(code: str, field_name: str) -> Q:
+    return Q(**{f"{field_name}__startswith": code + "."})
+
+
+def _scoped(queryset, actor, field_name: str, capability: str, code: str):
+    from pendamping.core.scoping import scope_codes
+
+    return queryset.filter(scope_q(scope_codes(actor, capability), field_name)).filter(_under(code, field_name))
+
+
+def _child(code: str, desa_code: str, child_len: int) -> str:
+    return ".".join(desa_code.split(".")[:child_len])
+
+
+@dataclass
+class Dashboard:
+    area: Area
+    children: list[dict] = field(default_factory=list)
+    kube: dict | None = None
+    money: dict | None = None
+    flags: dict | None = None
+    contacts: dict | None = None
+    puskesos: dict | None = None
+    registry: dict | None = None
+
+
+def _kube_part(actor, code: str, child_len: int, rows: dict) -> tuple[dict, dict, dict]:
+    groups = _scoped(Kube.objects.filter(deleted_at__isnull=True), actor, "desa__code", "kube.view", code)
+    by_stage = {stage: 0 for stage in Stage.values}
+    by_status = {status: 0 for status in KubeStatus.values}
+    for desa_id, stage, status, n in (
+        groups.order_by().values_list("desa_id", "stage", "status").annotate(n=Count("id"))
+    ):
+        by_status[status] += n
+        if status != KubeStatus.BUBAR:
+            by_stage[stage] += n
+            rows[_child(code, desa_id, child_len)]["kube"] += n
+    latest = ProgressReport.objects.filter(kube=OuterRef("pk")).order_by("-month").values("typology")[:1]
+    live = groups.exclude(status=KubeStatus.BUBAR)
+    by_typology = {value: 0 for value in Typology.values}
+    no_report = 0
+    for typology, n in (
+        live.annotate(typology=Subquery(latest)).order_by().values_list("typology").annotate(n=Count("id"))
+    ):
+        if typology:
+            by_typology[typology] += n
+        else:
+            no_report += n
+    members = KubeMember.objects.filter(left_on__isnull=True, kube__in=live.values("pk")).count()
+    tranches = StimulusTranche.objects.filter(kube__in=groups.values("pk")).aggregate(
+        total=Sum("amount"), n=Count("id")
+    )
+    accounted = LpjLine.objects.filter(
+        removed_at__isnull=True, lpj__state=LpjState.DIVERIFIKASI, lpj__kube__in=groups.values("pk")
+    ).aggregate(total=Sum("amount"))["total"]
+    lpj_states = dict(groups.filter(lpj__isnull=False).order_by().values_list("lpj__state").annotate(n=Count("id")))
+    kube = {
+        "by_stage": [(Stage(s).label, s, n) for s, n in by_stage.items()],
+        "by_status": [(KubeStatus(s).label, s, n) for s, n in by_status.items()],
+        "by_typology": [(Typology(t).label, t, n) for t, n in by_typology.items()],
+        "no_report": no_report,
+        "groups": sum(by_stage.values()),
+        "members": members,
+    }
+    money = {
+        "disbursed": tranches["total"] or 0,
+        "tranches": tranches["n"],
+        "accounted": accounted or 0,
+        "lpj_states": [(LpjState(s).label, s, lpj_states.get(s, 0)) for s in LpjState.values],
+    }
+    from pendamping.kube.selectors.progress import falling_omzet_ids, with_flag_annotations
+    from pendamping.mentoring.selectors.contacts import kube_without_contact
+
+    today = timezone.localdate()
+    flags = {
+        "no_report": with_flag_annotations(live).filter(no_report=True).count(),
+        "falling_omzet": len(falling_omzet_ids(live)),
+        "no_contact": kube_without_contact(actor=actor, today=today, capability="kube.view")
+        .filter(_under(code, "desa__code"))
+        .order_by()
+        .count(),
+        "overrides": GateOverride.objects.filter(
+            kube__in=groups.values("pk"), created_at__date__gte=today - datetime.timedelta(days=365)
+        ).count(),
+    }
+    return kube, money, flags
+
+
+def _contacts_part(actor, code: str, child_len: int, rows: dict) -> dict:
+    since = timezone.localdate() - datetime.timedelta(days=CONTACT_DAYS)
+    contacts = _scoped(
+        Contact.objects.filter(deleted_at__isnull=True, contact_date__gte=since),
+        actor,
+        "desa__code",
+        "mentoring.view",
+        code,
+    )
+    by_method = {value: 0 for value in Method.values}
+    total = 0
+    for desa_id, method, n in contacts.order_by().values_list("desa_id", "method").annotate(n=Count("id")):
+        by_method[method] += n
+        total += n
+        rows[_child(code, desa_id, child_len)]["contacts"] += n
+    roles = dict(
+        ContactRole.objects.filter(scheme=RoleScheme.ZASTROW, contact__in=contacts.values("pk"))
+        .order_by()
+        .values_list("code")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "days": CONTACT_DAYS,
+        "total": total,
+        "by_method": [(Method(m).label, m, n) for m, n in by_method.items()],
+        "roles": [
+            (SocialWorkRole(r).label, r, roles.get(r, 0), round(100 * roles.get(r, 0) / total, 1) if total else 0)
+            for r in SocialWorkRole.values
+        ],
+    }
+
+
+def _puskesos_part(actor, code: str, child_len: int, rows: dict) -> dict:
+    today = timezone.localdate()
+    cases = _scoped(Case.objects.all(), actor, "desa__code", "puskesos.view", code)
+    policy = settings.PENDAMPING
+    default_days = int(policy.get("PUSKESOS_CASE_DAYS", 30))
+    by_sector_days = policy.get("PUSKESOS_CASE_DAYS_BY_SECTOR", {})
+    open_cases = cases.filter(status__in=list(OPEN_CASE_STATUSES))
+    opened = overdue = 0
+    for (
+        desa_id,
+        sector,
+        received_on,
+    ) in open_cases.order_by().values_list("desa_id", "sector", "received_on"):
+        opened += 1
+        rows[_child(code, desa_id, child_len)]["cases"] += 1
+        if (today - received_on).days > int(by_sector_days.get(sector, default_days)):
+            overdue += 1
+    referrals = Referral.objects.filter(case__in=cases.values("pk"))
+    ref = referrals.aggregate(
+        open=Count("id", filter=Q(status__in=list(OPEN_REFERRAL_STATUSES))),
+        overdue=Count("id", filter=Q(status__in=list(OPEN_REFERRAL_STATUSES), due_on__lt=today)),
+        total=Count("id"),
+    )
+    return {
+        "open_cases": opened,
+        "overdue_cases": overdue,
+        "cases": cases.count(),
+        **{f"referrals_{k}": v for k, v in ref.items()},
+    }
+
+
+def _registry_part(actor, code: str, child_len: int, rows: dict) -> dict:
+    households = _scoped(Household.objects.filter(deleted_at__isnull=True), actor, "desa__code", "registry.view", code)
+    by_desil = defaultdict(int)
+    by_class = defaultdict(int)
+    total = 0
+    for desa_id, desil, poverty_class, n in (
+        households.order_by().values_list("desa_id", "desil", "poverty_class").annotate(n=Count("id"))
+    ):
+        total += n
+        by_desil[desil] += n
+        by_class[poverty_class] += n
+        row = rows[_child(code, desa_id, child_len)]
+        row["households"] += n
+        if poverty_class in (PovertyClass.FAKIR, PovertyClass.MISKIN):
+            row["poor"] += n
+    return {
+        "households": total,
+        "by_desil": [(str(d), by_desil.get(d, 0)) for d in range(1, 11)] + [("–", by_desil.get(None, 0))],
+        "by_class": [(label, value, by_class.get(value, 0)) for value, label in PovertyClass.choices],
+    }
+
+
+def dashboard(*, actor, area: Area) -> Dashboard:
+    """The dashboard of an area the actor covers (the caller checked it)."""
+    code = area.code
+    child_level = CHILD_LEVEL.get(AreaLevel(area.level))
+    child_len = len(code.split(".")) + 1
+    rows: dict[str, dict] = defaultdict(lambda: {"households": 0, "poor": 0, "kube": 0, "contacts": 0, "cases": 0})
+    result = Dashboard(area=area)
+    if can(actor, "kube.view", code):
+        result.kube, result.money, result.flags = _kube_part(actor, code, child_len, rows)
+    if can(actor, "mentoring.view", code):
+        result.contacts = _contacts_part(actor, code, child_len, rows)
+    if can(actor, "puskesos.view", code):
+        result.puskesos = _puskesos_part(actor, code, child_len, rows)
+    if can(actor, "registry.view", code):
+        result.registry = _registry_part(actor, code, child_len, rows)
+    if child_level is not None:
+        names = dict(Area.objects.filter(parent_id=code).values_list("code", "name"))
+        result.children = [
+            {
+                "code": child,
+                "name": names.get(child, child),
+                **rows.get(child, {"households": 0, "poor": 0, "kube": 0, "contacts": 0, "cases": 0}),
+            }
+            for child in sorted(set(names) | set(rows))
+            if child in names
+        ]
+    return result

@@ -1,0 +1,4 @@
+from .views import urls
+
+app_name = "reports"
+urlpatterns = urls

@@ -1,0 +1,69 @@
+"""The dashboard: numbers of an area on a hand-checked fixture, drill-down, scoping, and a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pendamping.kube.models import StimulusTranche
+from tests.kube.helpers import formed_kube, make_kube, pass_t0
+from tests.mentoring.helpers import record
+from tests.registry.test_services import make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_kecamatan_dashboard_counts_groups_contacts_and_households(admin_sukabumi, tksk_kabandungan, login):
+    first = pass_t0(tksk_kabandungan, formed_kube(tksk_kabandungan))  # 5 households, T1
+    make_kube(tksk_kabandungan, name="KUBE Dua", desa="32.02.19.2003")  # T0, no members
+    make_household(tksk_kabandungan, serial=40, desa="32.02.19.2003", desil=1)
+    StimulusTranche.objects.create(
+        kube=first, number=1, amount=10_000_000, transferred_on=datetime.date(2026, 3, 1), bank_reference="x"
+    )
+    today = datetime.date.today()
+    record(tksk_kabandungan, kube=first, roles=["enabler", "broker"], contact_date=today)
+    record(tksk_kabandungan, roles=["advocate"], contact_date=today, desa_code="32.02.19.2003")
+    response = login(admin_sukabumi).get(reverse("reports:dashboard", args=["32.02.19"]))
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert dict((v, n) for _l, v, n in board.kube["by_stage"]) == {"T0": 1, "T1": 1, "T2": 0, "T3": 0}
+    assert board.kube["members"] == 5 and board.money["disbursed"] == 10_000_000
+    assert board.contacts["total"] == 2
+    assert {v: n for _l, v, n, _s in board.contacts["roles"]}["broker"] == 1
+    assert board.registry["households"] == 6
+    children = {c["code"]: c for c in board.children}
+    assert len(children) == 6
+    assert (children["32.02.19.2002"]["households"], children["32.02.19.2002"]["kube"]) == (5, 1)
+    assert (children["32.02.19.2003"]["households"], children["32.02.19.2003"]["contacts"]) == (1, 1)
+    assert reverse("reports:dashboard", args=["32.02.19.2003"]).encode() in response.content
+
+
+def test_a_tksk_drills_down_but_cannot_open_another_kecamatan(tksk_kabandungan, login):
+    client = login(tksk_kabandungan)
+    assert client.get(reverse("reports:dashboard-home")).context["area"].code == "32.02.19"
+    assert client.get(reverse("reports:dashboard", args=["32.02.19.2001"])).status_code == 200
+    assert client.get(reverse("reports:dashboard", args=["32.02.18"])).status_code == 404
+    assert client.get(reverse("reports:dashboard", args=["32.02"])).status_code == 404
+
+
+def test_the_pengamat_sees_kube_numbers_but_no_puskesos(pengamat_sukabumi, login):
+    board = login(pengamat_sukabumi).get(reverse("reports:dashboard", args=["32.02"])).context["board"]
+    assert board.kube is not None and board.puskesos is None
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(admin_sukabumi, tksk_kabandungan, login):
+    client = login(admin_sukabumi)
+    url = reverse("reports:dashboard", args=["32.02.19"])
+    formed_kube(tksk_kabandungan)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(3):
+        make_kube(tksk_kabandungan, name=f"KUBE {n}", desa=f"32.02.19.200{n + 3}")
+        make_household(tksk_kabandungan, serial=50 + n, desa=f"32.02.19.200{n + 3}")
+        record(tksk_kabandungan, contact_date=datetime.date.today(), desa_code=f"32.02.19.200{n + 3}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
