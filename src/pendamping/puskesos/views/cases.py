@@ -181,6 +181,7 @@ def case_intake(request):
                 search.add_error("nik", ValidationError(problem.message, code=problem.code))
         else:
             context["warnings"] = [problem.message for problem in check.warnings]
+            context["search"] = NikSearchForm()  # the found person's NIK is shown masked, not echoed back
             person = selectors.intake_person_find(actor=request.user, nik=check.value)
             if person is not None:
                 context.update(
