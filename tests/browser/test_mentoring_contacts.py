@@ -52,4 +52,10 @@ def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
     assert Attendance.objects.filter(contact=contact, present=True).count() == 3
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('keep')).length") == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # and the visit is found in the role matrix of the kecamatan: the worker's broker cell counts it
+    page.goto(f"{site}/pendampingan/analitik-peran/?area=32.02.19")
+    cell = page.locator(f"tr[data-row='{tksk_kabandungan.pk}'] [data-role='zastrow:broker']").first
+    expect(cell).to_have_attribute("data-count", "1")
+    expect(page.locator("main svg").first).to_be_visible()
     assert console.csp_violations() == []
