@@ -17,6 +17,7 @@ urlpatterns = [
     path("pendampingan/", include("pendamping.mentoring.urls")),
     path("puskesos/", include("pendamping.puskesos.urls")),
     path("dasbor/", include("pendamping.reports.urls")),
+    path("api/v1/", include(("pendamping.api.urls", "api-v1"), namespace="api-v1")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -74,3 +74,13 @@ class PasswordChangeForm(forms.Form):
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search name or username"), required=False, max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name (the phone or app that uses it)"), max_length=100)
+    days = forms.ChoiceField(
+        label=_("Valid for"),
+        choices=[("30", _("30 days")), ("90", _("90 days")), ("365", _("1 year")), ("", _("Until revoked"))],
+        required=False,
+        initial="90",
+    )

@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from pendamping.areas.selectors import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 
-from .models import RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 
 
 def users_visible(*, actor, search: str = "", role: str = "", area_code: str = "") -> QuerySet[User]:
@@ -57,3 +57,8 @@ def login_locked(*, user: User) -> bool:
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     ).exists()
+
+
+def api_tokens_of(*, user) -> QuerySet[ApiToken]:
+    """A user's own API tokens, newest first (the secret is never there: only its hash and first characters)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

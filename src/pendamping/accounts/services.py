@@ -12,7 +12,7 @@ from pendamping.core.audit import audit_record, changes_between, snapshot
 from pendamping.core.errors import NotAllowed
 from pendamping.core.scoping import forget_scope, require, scope_codes
 
-from .models import RoleAssignment, User
+from .models import ApiToken, RoleAssignment, User
 from .vocab import ROLE_AREA_LEVEL, Role
 
 USER_FIELDS = ["username", "full_name", "email", "phone", "is_active"]
@@ -252,3 +252,90 @@ def user_unlock(*, actor, user: User, reason: str = "") -> int:
         reason=reason,
     )
     return removed
+
+
+# -- API tokens ---------------------------------------------------------------------------------------------------
+
+API_TOKEN_LAST_USED_EVERY = 60  # seconds: last_used_at is written at most once a minute per token
+
+
+def api_token_hash(secret: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor, name: str, expires_at=None, user: User | None = None) -> tuple[ApiToken, str]:
+    """Make a bearer token for the actor (a user makes tokens for themself only). Returns the token and its secret,
+    which is shown once and never stored: only its SHA-256 is kept, and the audit log records neither."""
+    import secrets
+
+    user = user or actor
+    if not getattr(actor, "is_authenticated", False) or actor.pk != user.pk or not user.is_active:
+        raise NotAllowed("api.token")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name (the phone or app that uses it).")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("A token name has at most 100 characters.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must lie in the future.")})
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, token_hash=api_token_hash(secret), prefix=secret[:8], expires_at=expires_at
+    )
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        object_repr=f"{user.username}: {token.name}",
+        area_code=_main_area(user),
+        changes={
+            "name": {"before": None, "after": token.name},
+            "expires_at": {"before": None, "after": expires_at},
+            "token": {"before": None, "after": "***"},
+        },
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
+    """Revoke a token at once: the holder revokes their own; an admin revokes those of the users they manage."""
+
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed("api.token")
+    if token.user_id != actor.pk:
+        _require_manage(actor, token.user)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ValidationError(_("This token was already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        obj=token,
+        object_repr=f"{token.user.username}: {token.name}",
+        area_code=_main_area(token.user),
+        changes={"revoked_at": {"before": None, "after": token.revoked_at}},
+        reason=reason,
+    )
+    return token
+
+
+def api_token_use(*, secret: str) -> ApiToken | None:
+    """The usable token with this secret, its user active, noting when it was last used (not audited: it is a read);
+    None for an unknown, revoked or expired token."""
+
+    if not secret or len(secret) > 200:
+        return None
+    token = ApiToken.objects.usable().select_related("user").filter(token_hash=api_token_hash(secret)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > API_TOKEN_LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

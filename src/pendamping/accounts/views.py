@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -6,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +20,7 @@ from pendamping.core.selectors import audit_events_for_object
 
 from . import services
 from .forms import (
+    ApiTokenForm,
     AssignmentAddForm,
     AssignmentEndForm,
     LoginForm,
@@ -26,7 +30,7 @@ from .forms import (
     UserFilterForm,
     UserUpdateForm,
 )
-from .selectors import assignments_of, login_locked, user_get, users_visible
+from .selectors import api_tokens_of, assignments_of, login_locked, user_get, users_visible
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -186,13 +190,54 @@ def user_unlock(request, pk: int):
     return redirect("accounts:user-detail", pk=user.pk)
 
 
+def _profile_context(request, **extra) -> dict:
+    return {
+        "assignments": request.user.role_assignments.active().select_related("area"),
+        "api_tokens": api_tokens_of(user=request.user),
+        "token_form": extra.pop("token_form", None) or ApiTokenForm(),
+        **extra,
+    }
+
+
 @require_GET
 def profile(request):
-    return render(
-        request,
-        "accounts/profile.html",
-        {"assignments": request.user.role_assignments.active().select_related("area")},
+    return render(request, "accounts/profile.html", _profile_context(request))
+
+
+@require_http_methods(["POST"])
+def api_token_create(request):
+    """Make an API token; its secret is shown on this response only (never stored, never redirected with)."""
+    form = ApiTokenForm(request.POST)
+    new_secret = None
+    if form.is_valid():
+        days = form.cleaned_data["days"]
+        try:
+            _token, new_secret = services.api_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                expires_at=timezone.now() + datetime.timedelta(days=int(days)) if days else None,
+            )
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    response = render(
+        request, "accounts/profile.html", _profile_context(request, token_form=form, new_secret=new_secret)
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+def api_token_revoke(request, pk: int):
+    token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The token %(name)s was revoked.") % {"name": token.name})
+    return redirect("accounts:profile")
 
 
 @require_http_methods(["GET", "POST"])
