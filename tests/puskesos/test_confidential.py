@@ -134,3 +134,14 @@ def test_the_export_leaves_out_a_confidential_description_for_those_who_may_not_
     event = AuditEvent.objects.get(action="puskesos.case_read")
     assert (event.actor, event.object_id, event.reason) == (tksk_kabandungan, str(case.pk), "export")
     assert AuditEvent.objects.filter(action="puskesos.case.export").count() == 2
+
+
+def test_the_audit_log_does_not_copy_what_a_confidential_case_says(secret, fasilitator_cipeuteuy):
+    case, _note = secret
+    intake = AuditEvent.objects.get(action="puskesos.case_intake", object_id=str(case.pk))
+    assert SECRET_DESCRIPTION not in str(intake.changes) and intake.changes["problem_kind"]["after"] == "kekerasan"
+    from pendamping.puskesos.services.cases import case_update
+
+    case_update(actor=fasilitator_cipeuteuy, case=case, expected_version=case.version, assessment="Rahasia ABCD")
+    update = AuditEvent.objects.get(action="puskesos.case_update", object_id=str(case.pk))
+    assert "ABCD" not in str(update.changes) and set(update.changes) == {"assessment"}

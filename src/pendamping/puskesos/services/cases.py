@@ -65,6 +65,15 @@ CASE_INPUT = [
     "plan",
     "confidential",
 ]
+CONTENT_FIELDS = {
+    "description",
+    "component_person",
+    "component_problem",
+    "component_place",
+    "component_process",
+    "assessment",
+    "plan",
+}
 RETURN_TO = (CaseStatus.ASESMEN, CaseStatus.RENCANA)
 
 
@@ -204,7 +213,7 @@ def case_intake(
         action="puskesos.case_intake",
         obj=case,
         area_code=case.desa_id,
-        changes=changes_between({}, snapshot(case, CASE_FIELDS)),
+        changes=_audited(case, changes_between({}, snapshot(case, CASE_FIELDS))),
         reason=reason,
     )
     case.proposal = None
@@ -228,6 +237,15 @@ def case_intake(
         case.proposal = proposal
     case.warnings = warnings
     return case
+
+
+def _audited(case: Case, changes: dict) -> dict:
+    """What a confidential case says is not copied into the audit log: only that it changed."""
+    if not case.confidential:
+        return changes
+    return {
+        name: {"before": "…", "after": "…"} if name in CONTENT_FIELDS else change for name, change in changes.items()
+    }
 
 
 def _case_for_write(actor, case: Case, capability: str = INTAKE) -> Case:
@@ -257,8 +275,7 @@ def case_update(*, actor, case: Case, expected_version: int | None = None, reaso
     case.version = F("version") + 1
     case.save()
     case.refresh_from_db()
-    if case.confidential:  # what a confidential case said is not copied into the audit log
-        changes = {name: {"before": "…", "after": "…"} if name != "confidential" else c for name, c in changes.items()}
+    changes = _audited(case, changes)
     audit_record(
         actor=actor, action="puskesos.case_update", obj=case, area_code=case.desa_id, changes=changes, reason=reason
     )
