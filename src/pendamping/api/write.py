@@ -4,7 +4,6 @@ import datetime
 import decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router
 
 from pendamping.kube.selectors.groups import kube_get
 from pendamping.kube.services.groups import kube_member_add
@@ -16,9 +15,8 @@ from pendamping.registry.selectors import household_get, people_visible, person_
 from . import schemas as s
 from .errors import ApiError
 from .idempotency import idempotent
-from .read import member_out, visit_out
+from .read import member_out, router, visit_out  # one router: GET and POST /visits share a URL
 
-router = Router()
 ERRORS = {400: s.Error, 401: s.Error, 403: s.Error, 404: s.Error, 409: s.Error, 413: s.Error, 422: s.Error}
 IDEMPOTENCY_DOC = {
     "parameters": [
