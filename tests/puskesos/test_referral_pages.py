@@ -189,3 +189,18 @@ def test_the_pengamat_reads_no_referrals(case, fasilitator_cipeuteuy, pengamat_s
     client = login(pengamat_sukabumi)
     assert client.get(reverse("puskesos:referral-detail", args=[referral.pk])).status_code == 404
     assert client.get(reverse("puskesos:referral-list")).status_code == 403
+
+
+def test_what_a_confidential_case_asks_is_hidden_from_other_desk_staff_and_its_reads_audited(
+    fasilitator_cipeuteuy, tksk_kabandungan, make_user, login
+):
+    case = make_case(fasilitator_cipeuteuy, household_actor=tksk_kabandungan, confidential=True)
+    referral = refer(fasilitator_cipeuteuy, case, reason="Pendampingan korban KDRT")
+    colleague = make_user("fasilitator.lain", "fasilitator", "32.02.19.2002")
+    for name in ("puskesos:referral-detail", "puskesos:referral-letter"):
+        html = login(colleague).get(reverse(name, args=[referral.pk])).content.decode()
+        assert "KDRT" not in html and "data-confidential-hidden" in html, name
+    assert not AuditEvent.objects.filter(action="puskesos.case_read", actor=colleague).exists()
+    html = login(fasilitator_cipeuteuy).get(reverse("puskesos:referral-detail", args=[referral.pk])).content.decode()
+    assert "KDRT" in html
+    assert AuditEvent.objects.filter(action="puskesos.case_read", actor=fasilitator_cipeuteuy).exists()

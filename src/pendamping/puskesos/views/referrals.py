@@ -27,6 +27,7 @@ from pendamping.core.scoping import require, scope_codes
 
 from ..forms.referrals import ReferralAnswerForm, ReferralFilterForm, ReferralForm, ReferralStatusForm
 from ..selectors import referrals as selectors
+from ..selectors.cases import case_content_read, may_read_case
 from ..services import referrals as services
 from ..vocab import OPEN_REFERRAL_STATUSES
 
@@ -85,7 +86,7 @@ def referral_export(request):
             r.overdue,
             r.responded_on,
             r.responder_name,
-            r.response,
+            r.response if may_read_case(request.user, r.case) else "",
         )
         for r in referrals.iterator(chunk_size=500)
     )
@@ -157,6 +158,7 @@ def referral_detail(request, pk: int):
             "case": referral.case,
             "history": selectors.referral_history(referral=referral),
             "age_days": (timezone.localdate() - referral.sent_on).days,
+            "content_readable": case_content_read(actor=request.user, case=referral.case, where="referral"),
             "can_change": may_write and is_open,
             "link_live": bool(
                 referral.token_hash
@@ -233,6 +235,7 @@ def referral_letter(request, pk: int):
     """The letter as it was: without a live link, which is shown only when a fresh letter is issued (the POST)."""
     referral = selectors.referral_get(actor=request.user, pk=pk)
     context = _letter_context(request, referral, None)
+    context["content_readable"] = case_content_read(actor=request.user, case=referral.case, where="referral letter")
     context["can_issue"] = can(request.user, INTAKE, referral.case.desa_id) and context["is_open"]
     return _private(render(request, "puskesos/referral_letter.html", context))
 
@@ -249,6 +252,7 @@ def referral_letter_issue(request, pk: int):
         return redirect("puskesos:referral-detail", pk=referral.pk)
     referral = selectors.referral_get(actor=request.user, pk=pk)
     context = _letter_context(request, referral, token)
+    context["content_readable"] = case_content_read(actor=request.user, case=referral.case, where="referral letter")
     context["issued"] = True
     return _private(render(request, "puskesos/referral_letter.html", context))
 
