@@ -104,7 +104,7 @@ def test_the_figures_of_june_count_the_kecamatans_records(june, tksk_kabandungan
     assert figures["groups_by_stage"] == {"T0": 2, "T1": 1, "T2": 0, "T3": 0}
     assert figures["tasks"] == {"opened": 2, "done": 1, "overdue": 2}
     assert figures["ppks"] == {"total": 3, "people": 2, "by_category": {"01": 1, "12": 2}}
-    assert figures["casework"] is None and figures["referrals"] is None
+    assert figures["casework"] == 0 and figures["referrals"] == 0  # no Puskesos case in the fixture
     event = AuditEvent.objects.get(action="mentoring.report_generate")
     assert event.area_code == KABANDUNGAN and event.actor == tksk_kabandungan
 
@@ -124,6 +124,27 @@ def test_the_figures_take_the_same_number_of_queries_for_more_records(
     for day in range(1, 6):
         record(tksk_kabandungan, kube=june["b"], roles=["broker"], contact_date=d(day))
     assert queries() == before
+
+
+def test_the_figures_count_the_puskesos_cases_handled_and_referrals_sent_in_the_month(
+    tksk_kabandungan, fasilitator_cipeuteuy
+):
+    from pendamping.mentoring.selectors.reports import report_figures
+    from pendamping.puskesos.services.referrals import referral_create
+    from tests.puskesos.helpers import make_case
+
+    may = make_case(fasilitator_cipeuteuy, received_on=datetime.date(2026, 5, 20))  # still open in June
+    make_case(fasilitator_cipeuteuy, received_on=datetime.date(2026, 7, 2))  # after June
+    referral_create(
+        actor=fasilitator_cipeuteuy,
+        case=may,
+        sector="kesehatan",
+        office="Puskesmas Kabandungan",
+        reason="PBI-JK",
+        sent_on=datetime.date(2026, 6, 3),
+    )
+    figures = report_figures(kecamatan_code=KABANDUNGAN, month=datetime.date(2026, 6, 1), worker=tksk_kabandungan)
+    assert (figures["casework"], figures["referrals"]) == (1, 1)
 
 
 def test_a_draft_regenerates_then_is_frozen_once_submitted(june, tksk_kabandungan):

@@ -11,7 +11,9 @@ The figures of a kecamatan and a month (`report_figures`, kept in TkskReport.fig
   cancelled, due before that day and not done by it.
 - PPKS mapped: the PPKS categories (registry PersonPpks) assessed in the month for people of the kecamatan, by
   category, with the number of people.
-- casework and referrals: None until the Puskesos module records them (the page says so; no number is invented).
+- casework: the Puskesos cases of the kecamatan handled in the month (received by its end and not ended before its
+  start); referrals: the referrals of those cases sent in the month. Reports generated before the Puskesos desk
+  existed keep None there, and the page says so.
 """
 
 import datetime
@@ -24,6 +26,7 @@ from pendamping.core.scoping import get_in_scope_or_404, scoped
 from pendamping.kube.models import Kube
 from pendamping.kube.typology import add_months, month_end
 from pendamping.kube.vocab import KubeStatus, Stage
+from pendamping.puskesos.models import Case, Referral
 from pendamping.registry.models import PersonPpks
 from pendamping.registry.vocab import Ppks
 
@@ -128,8 +131,12 @@ def report_figures(*, kecamatan_code: str, month: datetime.date, worker, today: 
         "groups_bubar": groups.filter(status=KubeStatus.BUBAR).count(),
         "tasks": task_counts,
         "ppks": {"total": ppks_counts["rows"], "people": ppks_counts["people"], "by_category": by_category},
-        "casework": None,
-        "referrals": None,
+        "casework": Case.objects.filter(subtree_q(kecamatan_code, "desa__code"), received_on__lte=last)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .count(),
+        "referrals": Referral.objects.filter(
+            subtree_q(kecamatan_code, "case__desa__code"), sent_on__range=(first, last)
+        ).count(),
     }
 
 

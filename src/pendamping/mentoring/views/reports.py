@@ -238,8 +238,9 @@ def report_export(request, pk: int):
         yield (_("PPKS mapped"), "total", _("All categories"), figures.get("ppks", {}).get("total", 0), None)
         for code, label, n in lines["ppks"]:
             yield (_("PPKS mapped"), code, label, n, None)
-        yield (_("Casework"), "casework", not_yet, None, None)
-        yield (_("Referrals"), "referrals", not_yet, None, None)
+        for key, label in (("casework", _("Casework")), ("referrals", _("Referrals"))):
+            value = figures.get(key)
+            yield (label, key, not_yet if value is None else str(label), value, None)
 
     return xlsx_export(
         actor=request.user,
