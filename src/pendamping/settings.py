@@ -242,6 +242,7 @@ PENDAMPING = {
     "MENTORING_ATTENDANCE_THRESHOLD_PERCENT": 80,
     "MENTORING_NO_CONTACT_DAYS": 30,
     "MENTORING_ROLE_GAP_DAYS": 90,
+    "MENTORING_TASK_SOON_DAYS": 7,
     # the Puskesos desk (domain.md section 6): days a case of a sector should take (PUSKESOS_CASE_DAYS_BY_SECTOR
     # overrides the default per sector), days an office has to answer a referral, days a referral's answer link works
     "PUSKESOS_CASE_DAYS": 30,
