@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.openapi.docs import Swagger
 
 from pendamping.accounts.services import api_token_create
@@ -75,7 +75,7 @@ def token_create(request, payload: schemas.TokenIn):
         name=f"API {timezone.localtime():%Y-%m-%d %H:%M}",
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    return 201, {"token": secret, "expires_at": token.expires_at}
+    return Status(201, {"token": secret, "expires_at": token.expires_at})
 
 
 api.add_router("/", read.router)  # with the write routes, added to the same router by `write`
