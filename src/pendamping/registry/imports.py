@@ -2046,7 +2046,7 @@ class SqlWriter:
                 f"SELECT s.*, h.id AS existing_id, "
                 f"CASE WHEN h.id IS NULL THEN 'new' WHEN ({hh_diff}) THEN 'changed' ELSE 'same' END AS state "
                 f"FROM (SELECT no_kk, {aggregates} FROM {STAGE} WHERE ok GROUP BY no_kk) s "
-                f"LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL ORDER BY s.no_kk) x"
+                f'LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL ORDER BY s.no_kk COLLATE "C") x'
             )
             cursor.execute(f"ANALYZE {self.households} (no_kk, household_id, state)")
             cursor.execute(
@@ -2141,7 +2141,7 @@ class SqlWriter:
         mapping = {"nik": "s.nik", "household": "s.household_id"}
         mapping.update({f: f"s.{s}" for f, s in self.person_fields})
         # in NIK order: the unique index on NIK then grows at its end instead of at a million random places
-        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order="s.nik")
+        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order='s.nik COLLATE "C"')
 
     def update_people(self):
         sets = ", ".join([f"{f} = s.{s}" for f, s in self.person_fields] + ["household_id = s.household_id"])
