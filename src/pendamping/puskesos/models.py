@@ -156,7 +156,7 @@ class Document(models.Model):
     desa = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=document_path, max_length=255)
     original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=50)
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
