@@ -12,6 +12,8 @@ from pendamping.kube.services.groups import gate_unmet
 from pendamping.kube.services.money import stimulus_due, stimulus_received
 from pendamping.kube.vocab import Gate, Stage
 from pendamping.mentoring.models import Contact, ContactRole, FollowUpTask
+from pendamping.puskesos.models import Case, Psks, Referral, RegisterProposal
+from pendamping.puskesos.vocab import ReferralStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +45,14 @@ def test_the_demo_builds_groups_in_every_stage_with_their_books_reports_and_over
     assert agus.filter(code="enabler").count() > 20 and not agus.filter(code="broker").exists()
     overdue = FollowUpTask.objects.filter(status="open", due_on__lt=datetime.date(2026, 11, 20))
     assert 1 <= overdue.count() <= 15
+
+    # the Puskesos desk: about 150 requests, referrals in every state, two confidential cases, proposals at several
+    # states and a PSKS register
+    assert 120 <= Case.objects.filter(desa__code__startswith="32.02.19.").count() <= 180
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert Case.objects.filter(confidential=True).count() == 2
+    assert len(set(RegisterProposal.objects.values_list("state", flat=True))) >= 5
+    assert Psks.objects.count() >= 5
 
     before = Kube.objects.count()
     capsys.readouterr()

@@ -13,6 +13,7 @@ DEMO_BUILDERS = [
     "pendamping.targeting.demo.build",
     "pendamping.kube.demo.build",
     "pendamping.mentoring.demo.build",
+    "pendamping.puskesos.demo.build",
 ]
 DEMO_SEED = 20261128
 
