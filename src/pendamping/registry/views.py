@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.htmx import is_htmx
 from pendamping.core.scoping import require, scope_codes
@@ -209,16 +209,18 @@ def household_export(request):
         )
         for h in selectors.household_export_rows(actor=request.user, filters=filters)
     )
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="household",
         object_type="registry.household",
-        filename=f"keluarga-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"keluarga-{timezone.localdate():%Y-%m-%d}",
         columns=HOUSEHOLD_COLUMNS,
         rows=rows,
         filters=filters.as_dict(),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.desa),
         sheet_name="Keluarga",
+        fmt=export_format(request),
+        count=lambda: selectors.households_visible(actor=request.user, filters=filters, capability=EXPORT).count(),
     )
 
 
@@ -279,16 +281,18 @@ def person_export(request):
         )
         for p in selectors.person_export_rows(actor=request.user, filters=filters)
     )
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="person",
         object_type="registry.person",
-        filename=f"individu-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"individu-{timezone.localdate():%Y-%m-%d}",
         columns=PERSON_COLUMNS,
         rows=rows,
         filters=filters.as_dict(),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.desa),
         sheet_name="Individu",
+        fmt=export_format(request),
+        count=lambda: selectors.people_visible(actor=request.user, filters=filters, capability=EXPORT).count(),
     )
 
 

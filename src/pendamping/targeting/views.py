@@ -20,7 +20,7 @@ from pendamping.accounts.permissions import can
 from pendamping.areas.models import Area
 from pendamping.areas.vocab import AreaLevel
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, xlsx_export
+from pendamping.core.exports import Column, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import scope_codes
 from pendamping.core.templatetags.pendamping import mask_id
@@ -462,14 +462,16 @@ def candidate_export(request):
         )
         for r in results.iterator(chunk_size=2000)
     )
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="candidate",
         object_type="targeting.screeningresult",
-        filename=f"calon-kube-{area.code}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"calon-kube-{area.code}-{timezone.localdate():%Y-%m-%d}",
         columns=CANDIDATE_COLUMNS,
         rows=rows,
         filters=filters,
         area_code=area.code,
         sheet_name="Calon",
+        fmt=export_format(request),
+        count=results.count,
     )

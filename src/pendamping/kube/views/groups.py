@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require, scope_codes
 from pendamping.registry.models import Person
@@ -122,16 +122,18 @@ def kube_export(request):
         Column(_("Members")),
         Column(_("Pendamping"), 20),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="kube",
         object_type="kube.kube",
-        filename=f"kube-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"kube-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
         sheet_name="KUBE",
+        fmt=export_format(request),
+        count=groups.count,
     )
 
 
@@ -168,16 +170,18 @@ def member_export(request):
         Column(_("Screening"), 16),
         Column(_("Admitted by override, because"), 30),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="kube_member",
         object_type="kube.kubemember",
-        filename=f"anggota-kube-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"anggota-kube-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
         sheet_name="Anggota KUBE",
+        fmt=export_format(request),
+        count=members.count,
     )
 
 

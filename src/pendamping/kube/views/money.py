@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, xlsx_export
+from pendamping.core.exports import Column, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require
 
@@ -314,16 +314,18 @@ def cash_export(request, pk: int):
         Column(_("Entry no."), 10),
         Column(_("Recorded by"), 20),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="kube.cashbook",
         object_type="kube.cashentry",
-        filename=f"buku-kas-{kube.pk}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"buku-kas-{kube.pk}-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters={"kube": kube.pk, "name": kube.name},
         area_code=kube.desa_id,
         sheet_name="Buku kas",
+        fmt=export_format(request),
+        count=entries.count,
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pendamping.accounts.permissions import can
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.scoping import require, scope_codes
 
 from ..charts import heat_map
@@ -81,16 +81,17 @@ def role_analytics_export(request):
     header = [Column(_("Matrix"), 10), Column(_("Row"), 28), Column(_("Detail"), 18), Column(_("Contacts"), 10)]
     header += [Column(f"{c['short']} (n)", 8) for c in columns]
     header += [Column(f"{c['short']} (%)", 8) for c in columns]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="mentoring_roles",
         object_type="mentoring.contactrole",
-        filename=f"analitik-peran-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.xlsx",
+        filename_stem=f"analitik-peran-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}",
         columns=header,
         rows=rows(),
         filters={"date_from": period.date_from, "date_to": period.date_to, "area": period.area},
         area_code=audit_area(scope_codes(request.user, EXPORT), period.area),
         sheet_name="Analitik peran",
+        fmt=export_format(request),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, xlsx_export
+from pendamping.core.exports import Column, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require, scope_codes
 
@@ -242,11 +242,11 @@ def report_export(request, pk: int):
             value = figures.get(key)
             yield (label, key, not_yet if value is None else str(label), value, None)
 
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="mentoring_report",
         object_type="mentoring.tkskreport",
-        filename=f"laporan-tksk-{report.kecamatan_id}-{report.month:%Y-%m}.xlsx",
+        filename_stem=f"laporan-tksk-{report.kecamatan_id}-{report.month:%Y-%m}",
         columns=[
             Column(_("Section"), 24),
             Column(_("Code"), 12),
@@ -258,6 +258,7 @@ def report_export(request, pk: int):
         filters={"report": report.pk, "kecamatan": report.kecamatan_id, "month": report.month},
         area_code=report.kecamatan_id,
         sheet_name="Laporan TKSK",
+        fmt=export_format(request),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require, scope_codes
 from pendamping.core.templatetags.pendamping import mask_id
@@ -127,16 +127,18 @@ def case_export(request):
         Column(_("Target days")),
         Column(_("Overdue")),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="puskesos.case",
         object_type="puskesos.case",
-        filename=f"kasus-puskesos-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"kasus-puskesos-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
         sheet_name="Kasus",
+        fmt=export_format(request),
+        count=lambda: selectors.cases_visible(actor=request.user, filters=filters, capability=EXPORT).count(),
     )
 
 

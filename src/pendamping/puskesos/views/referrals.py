@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require, scope_codes
 
@@ -108,16 +108,18 @@ def referral_export(request):
         Column(_("Answered by"), 24),
         Column(_("Response"), 40),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="puskesos_referral",
         object_type="puskesos.referral",
-        filename=f"rujukan-{today:%Y-%m-%d}.xlsx",
+        filename_stem=f"rujukan-{today:%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.desa),
         sheet_name="Rujukan",
+        fmt=export_format(request),
+        count=referrals.count,
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
 from pendamping.core.scoping import require, scope_codes
 from pendamping.registry.models import Household
@@ -103,16 +103,18 @@ def proposal_export(request):
         Column(_("Decided on")),
         Column(_("Proposed on")),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="register_proposal",
         object_type="puskesos.registerproposal",
-        filename=f"usulan-dtks-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"usulan-dtks-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
         sheet_name="Usulan DTKS",
+        fmt=export_format(request),
+        count=lambda: selectors.proposals_visible(actor=request.user, filters=filters).count(),
     )
 
 
@@ -293,16 +295,18 @@ def psks_export(request):
         Column(_("Members")),
         Column(_("Active")),
     ]
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="psks",
         object_type="puskesos.psks",
-        filename=f"psks-{timezone.localdate():%Y-%m-%d}.xlsx",
+        filename_stem=f"psks-{timezone.localdate():%Y-%m-%d}",
         columns=columns,
         rows=rows,
         filters=vars(filters),
         area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
         sheet_name="PSKS",
+        fmt=export_format(request),
+        count=lambda: selectors.psks_visible(actor=request.user, filters=filters).count(),
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pendamping.accounts.permissions import can
-from pendamping.core.exports import Column, audit_area, xlsx_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.scoping import require, scope_codes
 
 from ..forms.reports import ReportFilterForm
@@ -48,11 +48,11 @@ def desk_report_export(request):
             for (code, label), n in zip(table.columns, table.totals, strict=True):
                 yield (table.title, "", _("Total"), code, label, n)
 
-    return xlsx_export(
+    return table_export(
         actor=request.user,
         thing="puskesos_report",
         object_type="puskesos.case",
-        filename=f"laporan-puskesos-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}.xlsx",
+        filename_stem=f"laporan-puskesos-{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}",
         columns=[
             Column(_("Table"), 32),
             Column(_("Row code"), 16),
@@ -65,6 +65,7 @@ def desk_report_export(request):
         filters={"date_from": period.date_from, "date_to": period.date_to, "area": period.area},
         area_code=audit_area(scope_codes(request.user, EXPORT), period.area),
         sheet_name="Laporan Puskesos",
+        fmt=export_format(request),
     )
 
 
