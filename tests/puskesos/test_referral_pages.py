@@ -128,7 +128,7 @@ def test_the_letter_shows_a_live_link_and_qr_code_only_when_issued(case, fasilit
     html = letter.content.decode()
     assert letter.status_code == 200 and "/puskesos/jawab/" not in html and "<svg" not in html
     assert case.person.name in html and case.person.nik in html and referral.number in html
-    assert "no-store" in letter["Cache-Control"] and letter["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in letter["Cache-Control"] and letter["Referrer-Policy"] == "same-origin"
     issued = client.post(reverse("puskesos:referral-letter-issue", args=[referral.pk]))
     html = issued.content.decode()
     assert issued.status_code == 200 and "no-store" in issued["Cache-Control"]

@@ -72,7 +72,7 @@ def test_the_office_answers_once_without_logging_in(referral, fasilitator_cipeut
     page = client.get(url(token))
     assert page.status_code == 200
     assert referral.number in page.content.decode() and referral.office in page.content.decode()
-    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
     done = answer(client, token, status="ditindaklanjuti", response="Dalam proses KIS", responder_name="dr. Rina")
     assert done.status_code == 200
     referral.refresh_from_db()

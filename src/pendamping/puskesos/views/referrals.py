@@ -227,7 +227,7 @@ def _letter_context(request, referral, token: str | None) -> dict:
 
 def _private(response):
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer would make browsers send "Origin: null", failing CSRF
     return response
 
 
