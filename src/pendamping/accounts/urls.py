@@ -13,6 +13,7 @@ urlpatterns = [
     path("profil/token/", views.api_token_create, name="api-token-create"),
     path("profil/token/<int:pk>/cabut/", views.api_token_revoke, name="api-token-revoke"),
     path("pengguna/", views.user_list, name="user-list"),
+    path("pengguna/unduh/", views.user_export, name="user-export"),
     path("pengguna/baru/", views.user_create, name="user-create"),
     path("pengguna/<int:pk>/", views.user_detail, name="user-detail"),
     path("pengguna/<int:pk>/ubah/", views.user_update, name="user-update"),

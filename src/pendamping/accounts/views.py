@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pendamping.core.errors import NotAllowed
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
-from pendamping.core.scoping import user_covers
+from pendamping.core.scoping import scope_codes, user_covers
 from pendamping.core.selectors import audit_events_for_object
 
 from . import services
@@ -47,14 +48,64 @@ def _require_manager(user) -> None:
 
 @require_GET
 def user_list(request):
+    form, search, role = _user_filters(request)
+    users = users_visible(actor=request.user, search=search, role=role)
+    page = Paginator(users, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _user_filters(request):
     _require_manager(request.user)
     form = UserFilterForm(request.GET or None)
     search = role = ""
     if form.is_bound and form.is_valid():
         search, role = form.cleaned_data["q"].strip(), form.cleaned_data["role"]
+    return form, search, role
+
+
+@require_GET
+def user_export(request):
+    """The users of the list (same search and role), one row each with their active roles, as XLSX or CSV
+    (audited; no password or token, of course)."""
+    _form, search, role = _user_filters(request)
     users = users_visible(actor=request.user, search=search, role=role)
-    page = Paginator(users, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+    rows = (
+        (
+            u.username,
+            u.full_name,
+            u.email,
+            u.phone,
+            "; ".join(f"{a.get_role_display()} · {a.area.display_name}" for a in u.active_assignments),
+            " ".join(f"{a.role}:{a.area_id}" for a in u.active_assignments),
+            u.is_active,
+            u.last_login,
+        )
+        for u in users.iterator(chunk_size=500)
+    )
+    return table_export(
+        actor=request.user,
+        thing="user",
+        object_type="accounts.user",
+        filename_stem=f"pengguna-{timezone.localdate():%Y-%m-%d}",
+        columns=[
+            Column(_("Username"), 16),
+            Column(_("Full name"), 24),
+            Column(_("Email"), 24),
+            Column(_("Phone"), 14),
+            Column(_("Roles"), 40),
+            Column(_("Role codes"), 30),
+            Column(_("Active"), 8),
+            Column(_("Last login"), 12),
+        ],
+        rows=rows,
+        filters={"q": search, "role": role},
+        area_code=audit_area(scope_codes(request.user, "users.manage")),
+        sheet_name="Pengguna",
+        fmt=export_format(request),
+        count=users.count,
+    )
 
 
 @require_http_methods(["GET", "POST"])

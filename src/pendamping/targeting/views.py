@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pendamping.accounts.permissions import can
 from pendamping.areas.models import Area
 from pendamping.areas.vocab import AreaLevel
 from pendamping.core.errors import NotAllowed
-from pendamping.core.exports import Column, export_format, table_export
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
-from pendamping.core.scoping import scope_codes
+from pendamping.core.scoping import scope_codes, scoped
 from pendamping.core.templatetags.pendamping import mask_id
 
 from . import engine, selectors, services
@@ -183,16 +183,20 @@ def screen_desa(request):
     return render(request, "targeting/screen_desa.html", {"form": form})
 
 
-@never_cache
-def result_list(request):
+def _result_filters(request):
     form = ResultFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filters = selectors.ResultFilter(
+    return selectors.ResultFilter(
         desa=data.get("desa", ""),
         rule_set=data.get("rule_set"),
         decision=data.get("decision", ""),
         mechanism=data.get("mechanism", ""),
-    )
+    ), form
+
+
+@never_cache
+def result_list(request):
+    filters, form = _result_filters(request)
     results = selectors.results_visible(actor=request.user, filters=filters)
     page = Paginator(results, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
     counts = selectors.decision_counts(actor=request.user, filters=filters)
@@ -215,7 +219,47 @@ def result_list(request):
             "rule_set": rule_set,
             "query": query.urlencode(),
             "can_screen": can(request.user, SCREEN),
+            "can_export": can(request.user, EXPORT),
         },
+    )
+
+
+@require_GET
+def result_export(request):
+    """The screening results of the list (same filters, NIK masked as shown), as XLSX or CSV (audited)."""
+    if not can(request.user, EXPORT):
+        raise NotAllowed(EXPORT)
+    filters, _form = _result_filters(request)
+    results = scoped(
+        selectors.results_visible(actor=request.user, filters=filters), request.user, selectors.RESULT_AREA, EXPORT
+    )
+    rows = (
+        (
+            r.priority,
+            r.person.name,
+            mask_id(r.person.nik),
+            r.desa_code,
+            r.data_desil,
+            str(Decision(r.decision).label),
+            str(Mechanism(r.mechanism).label),
+            ", ".join(r.missing_fields),
+            str(r.rule_set),
+            timezone.localtime(r.screened_at).date(),
+        )
+        for r in results.iterator(chunk_size=2000)
+    )
+    return table_export(
+        actor=request.user,
+        thing="screening_result",
+        object_type="targeting.screeningresult",
+        filename_stem=f"hasil-penyaringan-{timezone.localdate():%Y-%m-%d}",
+        columns=[*CANDIDATE_COLUMNS[:-1], Column("Aturan", 24), CANDIDATE_COLUMNS[-1]],
+        rows=rows,
+        filters=vars(filters),
+        area_code=audit_area(scope_codes(request.user, EXPORT), filters.desa),
+        sheet_name="Hasil penyaringan",
+        fmt=export_format(request),
+        count=results.count,
     )
 
 

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
-from pendamping.core.scoping import require
+from pendamping.core.scoping import require, scope_codes, user_covers
 
 from .. import charts, typology
 from ..forms.progress import (
@@ -204,7 +206,66 @@ def flagged_list(request):
             "rows": rows,
             "no_report_months": selectors._policy("KUBE_NO_REPORT_MONTHS"),
             "falling_months": selectors._policy("KUBE_FALLING_OMZET_MONTHS"),
+            "can_export": can(request.user, FLAGGED_EXPORT),
+            "query": request.GET.urlencode(),
         },
+    )
+
+
+FLAGGED_EXPORT = "kube.export"
+
+
+@require_GET
+def flagged_export(request):
+    """The groups needing attention, as the list shows them (same area filter), as XLSX or CSV (audited)."""
+    require(request.user, FLAGGED_EXPORT)
+    form = FlaggedFilterForm(request.GET or None, actor=request.user)
+    area = form.cleaned_data.get("area", "") if form.is_bound and form.is_valid() else ""
+    flagged = [
+        row
+        for row in selectors.flagged_groups(actor=request.user, area=area)
+        if user_covers(request.user, row.kube.desa_id, FLAGGED_EXPORT)
+    ]
+    labels = {
+        selectors.FLAG_NO_REPORT: _("No recent progress report"),
+        selectors.FLAG_FALLING_OMZET: _("Omzet falling"),
+    }
+    rows = (
+        (
+            row.kube.name,
+            row.kube.desa_id,
+            row.kube.desa.name,
+            row.kube.kecamatan.name,
+            row.kube.stage,
+            row.kube.latest_report_month,
+            row.kube.pendamping.full_name if row.kube.pendamping else "",
+            " ".join(row.flags),
+            ", ".join(str(labels.get(flag, flag)) for flag in row.flags),
+        )
+        for row in flagged
+    )
+    return table_export(
+        actor=request.user,
+        thing="kube_flagged",
+        object_type="kube.kube",
+        filename_stem=f"kube-perlu-perhatian-{timezone.localdate():%Y-%m-%d}",
+        columns=[
+            Column(_("Group name"), 28),
+            Column(_("Desa code")),
+            Column(_("Desa"), 18),
+            Column(_("Kecamatan"), 18),
+            Column(_("Stage"), 8),
+            Column(_("Latest report"), 12),
+            Column(_("Pendamping"), 20),
+            Column(_("Flag codes"), 24),
+            Column(_("Flags"), 36),
+        ],
+        rows=rows,
+        filters={"area": area},
+        area_code=audit_area(scope_codes(request.user, FLAGGED_EXPORT), area),
+        sheet_name="KUBE perlu perhatian",
+        fmt=export_format(request),
+        count=len(flagged),
     )
 
 
@@ -385,6 +446,7 @@ def ewarung_stockout_end(request, pk: int, stockout_pk: int):
 
 urls = [
     path("perlu-perhatian/", flagged_list, name="flagged-list"),
+    path("perlu-perhatian/unduh/", flagged_export, name="flagged-export"),
     path("<int:pk>/perkembangan/", report_list, name="report-list"),
     path("<int:pk>/perkembangan/baru/", report_create, name="report-create"),
     path("<int:pk>/perkembangan/<str:month>/", report_detail, name="report-detail"),

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
+from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
-from pendamping.core.scoping import require
+from pendamping.core.scoping import require, scope_codes
+from pendamping.core.templatetags.pendamping import mask_id
 from pendamping.kube.selectors.groups import kube_get
 from pendamping.registry.selectors import household_get
 
@@ -34,8 +36,7 @@ PAGE_SIZE = 25
 ATTENDANCE_DEFAULT_DAYS = 180
 
 
-@require_GET
-def contact_list(request):
+def _contact_filters(request):
     form = ContactFilterForm(request.GET or None, actor=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.ContactFilter(
@@ -46,6 +47,12 @@ def contact_list(request):
         kube=data.get("kube"),
         method=data.get("method", ""),
     )
+    return form, filters
+
+
+@require_GET
+def contact_list(request):
+    form, filters = _contact_filters(request)
     contacts = selectors.contacts_visible(actor=request.user, filters=filters)
     if form.errors:
         contacts = contacts.none()
@@ -55,7 +62,69 @@ def contact_list(request):
     return render(
         request,
         "mentoring/contact_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_record": can(request.user, RECORD)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_record": can(request.user, RECORD),
+            "can_export": can(request.user, EXPORT),
+        },
+    )
+
+
+EXPORT = "mentoring.export"
+
+
+@require_GET
+def contact_export(request):
+    """The contacts of the list (same filters, NIK and No. KK masked as shown), as XLSX or CSV (audited)."""
+    require(request.user, EXPORT)
+    form, filters = _contact_filters(request)
+    contacts = selectors.contacts_visible(actor=request.user, filters=filters, capability=EXPORT)
+    if form.errors:
+        contacts = contacts.none()
+    rows = (
+        (
+            c.contact_date,
+            c.get_target_kind_display(),
+            c.kube.name if c.kube else "",
+            mask_id(c.household.no_kk) if c.household else "",
+            c.person.name if c.person else "",
+            mask_id(c.person.nik) if c.person else "",
+            c.desa_id,
+            c.desa.name,
+            c.get_method_display(),
+            c.present_count,
+            " ".join(("TKS " if r.scheme == "tks" else "") + r.code for r in c.roles.all()),
+            c.worker.full_name or c.worker.username,
+        )
+        for c in contacts.iterator(chunk_size=500)
+    )
+    return table_export(
+        actor=request.user,
+        thing="contact",
+        object_type="mentoring.contact",
+        filename_stem=f"kontak-pendampingan-{timezone.localdate():%Y-%m-%d}",
+        columns=[
+            Column(_("Date"), 12),
+            Column(_("With"), 12),
+            Column(_("Group name"), 28),
+            Column(_("No. KK"), 18),
+            Column(_("Name"), 24),
+            Column(_("NIK"), 18),
+            Column(_("Desa code")),
+            Column(_("Desa"), 18),
+            Column(_("Method"), 14),
+            Column(_("Present"), 8),
+            Column(_("Roles"), 20),
+            Column(_("Worker"), 20),
+        ],
+        rows=rows,
+        filters=vars(filters),
+        area_code=audit_area(scope_codes(request.user, EXPORT), filters.area),
+        sheet_name="Kontak",
+        fmt=export_format(request),
+        count=contacts.count,
     )
 
 
@@ -227,6 +296,7 @@ def kube_no_contact(request):
 
 urls = [
     path("", contact_list, name="contact-list"),
+    path("unduh/", contact_export, name="contact-export"),
     path("catat/", contact_create, name="contact-create"),
     path("catat/anggota/", contact_members, name="contact-members"),
     path("<int:pk>/", contact_detail, name="contact-detail"),
