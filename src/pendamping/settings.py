@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "pendamping.reports",
     "ninja",  # its Swagger UI files are served from our static files (no CDN)
     "pendamping.api",
+    "pendamping.dci",
 ]
 
 MIDDLEWARE = [

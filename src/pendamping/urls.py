@@ -18,6 +18,7 @@ urlpatterns = [
     path("puskesos/", include("pendamping.puskesos.urls")),
     path("dasbor/", include("pendamping.reports.urls")),
     path("api/v1/", include(("pendamping.api.urls", "api-v1"), namespace="api-v1")),
+    path("dci/", include("pendamping.dci.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "users.manage": frozenset({Role.ADMIN}),
     # read the audit log
     "audit.view": frozenset({Role.ADMIN}),
+    # register and revoke the DCI clients (other systems searching the registry of the admin's areas)
+    "dci.clients": frozenset({Role.ADMIN}),
     # registry of households and people
     "registry.view": ALL_ROLES,
     "registry.edit": frozenset({Role.ADMIN, Role.TKSK, Role.FASILITATOR}),
