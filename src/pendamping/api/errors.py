@@ -1,7 +1,8 @@
 """Every error of the API is JSON: {"code": "<stable code>", "message": "...", "fields": {...}}.
 
 Codes: malformed_json (400), not_authenticated (401), invalid_credentials (401), not_allowed (403),
-locked_out (429), not_found (404), method_not_allowed (405), idempotency_conflict (409), body_too_large (413),
+locked_out (429), not_found (404), method_not_allowed (405), idempotency_conflict (409), stale (409, with the
+server's current record in "current"), csrf_failed (403, session requests only), body_too_large (413),
 validation_error (422), server_error (500, never expected).
 """
 
@@ -18,15 +19,19 @@ logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
-        self.status, self.code, self.message, self.fields = status, code, message, fields
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None):
+        self.status, self.code, self.message, self.fields, self.extra = status, code, message, fields, extra
         super().__init__(message)
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None) -> JsonResponse:
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None, extra: dict | None = None
+) -> JsonResponse:
     body = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = {name: [str(m) for m in messages] for name, messages in fields.items()}
+    if extra:
+        body.update(extra)
     return JsonResponse(body, status=status)
 
 
@@ -50,7 +55,7 @@ def install(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
 
     @api.exception_handler(NinjaValidationError)
     def ninja_validation(request, exc: NinjaValidationError):

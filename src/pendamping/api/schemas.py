@@ -85,6 +85,12 @@ class ProgressReportIn(Strict):
     business_status: str = Field(..., max_length=10)
     assessed: list[str] = Field(default_factory=list, max_length=50)
     evidence: str = Field("", max_length=5000)
+    expected_version: int | None = Field(
+        None,
+        ge=0,
+        description="the version of the month's report the change is based on (0: the sender saw no report); "
+        "a report changed since is refused with 409 stale and the current report",
+    )
 
 
 class AttendanceIn(Strict):
@@ -242,6 +248,7 @@ class ProgressReportOut(Schema):
     active_members: int
     business_status: str
     assessed: list[str]
+    evidence: str = ""
     typology: str
     version: int
 

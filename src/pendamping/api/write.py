@@ -3,8 +3,10 @@
 import datetime
 import decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pendamping.kube.models import ProgressReport
 from pendamping.kube.selectors.groups import kube_get
 from pendamping.kube.services.groups import kube_member_add
 from pendamping.kube.services.progress import progress_report_submit
@@ -13,6 +15,7 @@ from pendamping.mentoring.services.contacts import contact_record
 from pendamping.registry.selectors import household_get, people_visible, person_get
 
 from . import schemas as s
+from .auth import SessionCsrfAuth, TokenAuth
 from .errors import ApiError
 from .idempotency import idempotent
 from .read import member_out, router, visit_out  # one router: GET and POST /visits share a URL
@@ -31,13 +34,51 @@ IDEMPOTENCY_DOC = {
 }
 
 
+# writes take a bearer token or the browser's session with its CSRF token (the offline forms)
+WRITE_AUTH = [TokenAuth(), SessionCsrfAuth()]
+
+
 def _json(schema, data: dict) -> dict:
     return schema.model_validate(data).model_dump(mode="json")
+
+
+def report_out(report: ProgressReport) -> dict:
+    return {
+        "id": report.pk,
+        "kube_id": report.kube_id,
+        "month": f"{report.month:%Y-%m}",
+        "omzet": report.omzet,
+        "profit": report.profit,
+        "capital": report.capital,
+        "iks_collected": report.iks_collected,
+        "iks_used": report.iks_used,
+        "active_members": report.active_members,
+        "business_status": report.business_status,
+        "assessed": list(report.assessed),
+        "evidence": report.evidence,
+        "typology": report.typology,
+        "version": report.version,
+    }
+
+
+def _stale_report(kube, month: datetime.date, expected_version: int) -> ApiError | None:
+    """409 stale with the current report when the month's report is not the version the sender based the change
+    on (0: the sender saw none); None when the refusal had another reason."""
+    current = ProgressReport.objects.filter(kube=kube, month=month).first()
+    if (current.version if current else 0) == expected_version:
+        return None
+    return ApiError(
+        409,
+        "stale",
+        _("The report of this month was changed on the server since you took your copy. Check both and choose."),
+        extra={"current": _json(s.ProgressReportOut, report_out(current)) if current else None},
+    )
 
 
 @router.post(
     "/kube/{kube_id}/members",
     response={201: s.MemberOut, **ERRORS},
+    auth=WRITE_AUTH,
     tags=["kube"],
     openapi_extra=IDEMPOTENCY_DOC,
 )
@@ -70,50 +111,53 @@ def kube_member_create(request, kube_id: int, payload: s.MemberIn):
 @router.post(
     "/kube/{kube_id}/progress-reports",
     response={201: s.ProgressReportOut, **ERRORS},
+    auth=WRITE_AUTH,
     tags=["kube"],
     openapi_extra=IDEMPOTENCY_DOC,
 )
 def progress_report_create(request, kube_id: int, payload: s.ProgressReportIn):
-    """Submit the monthly progress report of a group (a month already reported is refused: change it on its page)."""
+    """Submit the monthly progress report of a group. Without `expected_version` a month already reported is
+    refused (422). With it, the report is made (0) or changed (the version read); a report changed on the server
+    since is refused with 409 `stale` and the current report in `current`: nothing is overwritten silently."""
 
     def work():
         kube = kube_get(actor=request.auth, pk=kube_id)
         year, month = (int(part) for part in payload.month.split("-"))
-        report = progress_report_submit(
-            actor=request.auth,
-            kube=kube,
-            month=datetime.date(year, month, 1),
-            omzet=payload.omzet,
-            profit=payload.profit,
-            capital=payload.capital,
-            iks_collected=payload.iks_collected,
-            iks_used=payload.iks_used,
-            active_members=payload.active_members,
-            business_status=payload.business_status,
-            assessed=payload.assessed,
-            evidence=payload.evidence,
-        )
-        body = {
-            "id": report.pk,
-            "kube_id": report.kube_id,
-            "month": f"{report.month:%Y-%m}",
-            "omzet": report.omzet,
-            "profit": report.profit,
-            "capital": report.capital,
-            "iks_collected": report.iks_collected,
-            "iks_used": report.iks_used,
-            "active_members": report.active_members,
-            "business_status": report.business_status,
-            "assessed": list(report.assessed),
-            "typology": report.typology,
-            "version": report.version,
-        }
-        return 201, _json(s.ProgressReportOut, body)
+        month = datetime.date(year, month, 1)
+        expected = payload.expected_version
+        try:
+            report = progress_report_submit(
+                actor=request.auth,
+                kube=kube,
+                month=month,
+                omzet=payload.omzet,
+                profit=payload.profit,
+                capital=payload.capital,
+                iks_collected=payload.iks_collected,
+                iks_used=payload.iks_used,
+                active_members=payload.active_members,
+                business_status=payload.business_status,
+                assessed=payload.assessed,
+                evidence=payload.evidence,
+                expected_version=expected or None,
+            )
+        except ValidationError:
+            stale = _stale_report(kube, month, expected) if expected is not None else None
+            if stale is not None:
+                raise stale from None
+            raise
+        return 201, _json(s.ProgressReportOut, report_out(report))
 
     return idempotent(request, work)
 
 
-@router.post("/visits", response={201: s.VisitOut, **ERRORS}, tags=["mentoring"], openapi_extra=IDEMPOTENCY_DOC)
+@router.post(
+    "/visits",
+    response={201: s.VisitOut, **ERRORS},
+    auth=WRITE_AUTH,
+    tags=["mentoring"],
+    openapi_extra=IDEMPOTENCY_DOC,
+)
 def visit_create(request, payload: s.VisitIn):
     """Record a mentoring contact (a visit, a session with attendance, ...), as the visit form does."""
 
