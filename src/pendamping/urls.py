@@ -9,6 +9,7 @@ restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
     path("", include("pendamping.core.urls")),
+    path("", include("pendamping.offline.urls")),
     path("akun/", include("pendamping.accounts.urls")),
     path("wilayah/", include("pendamping.areas.urls")),
     path("registri/", include("pendamping.registry.urls")),
