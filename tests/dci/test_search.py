@@ -266,3 +266,17 @@ def test_every_search_is_kept_and_audited_without_personal_data(dci_as, registry
     assert "1 succ, 1 rjct" in event.reason
     for secret in (registry["wife"].nik, registry["wife"].name, registry["a"].no_kk):
         assert secret not in text and secret not in str(txn.requests)
+
+
+def test_a_page_of_groups_costs_the_same_queries_whatever_its_length(dci_as, registry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dci = dci_as(KABANDUNGAN)
+    counts = []
+    for size in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            [answer] = dci.results(predicate(("group_size", "ge", 1), page_size=size))
+        assert len(answer["data"]["reg_records"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
