@@ -251,6 +251,12 @@ PENDAMPING = {
     "PUSKESOS_REFERRAL_DAYS": 14,
     "PUSKESOS_TOKEN_DAYS": 30,
     "PUSKESOS_TOKEN_RATE_PER_MINUTE": 10,
+    # DCI Social Registry (docs/dci.md): a client's token lifetime, page sizes, search requests per message
+    "DCI_TOKEN_SECONDS": 3600,
+    "DCI_PAGE_SIZE": 20,
+    "DCI_MAX_PAGE_SIZE": 100,
+    "DCI_MAX_REQUESTS": 20,
+    "DCI_SENDER_ID": "pendamping",
     # the REST API: days a token made with a password (POST /api/v1/auth/token) stays valid; page size and its limit
     "API_TOKEN_DAYS": 90,
     "API_PAGE_SIZE": 25,

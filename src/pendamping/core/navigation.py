@@ -13,4 +13,5 @@ NAVIGATION = [
     ("areas:area-list", _("Areas"), "areas.view"),
     ("accounts:user-list", _("Users"), "users.manage"),
     ("core:audit-list", _("Audit log"), "audit.view"),
+    ("dci:client-list", _("DCI clients"), "dci.clients"),
 ]
