@@ -412,9 +412,12 @@
     try {
       if (!(await loadData())) return;
       await reload();
+      let sent = 0;
       for (const record of mine().filter((r) => r.status === "pending")) {
         if (await send(record)) break;
+        sent += 1;
       }
+      if (sent) await loadData();  // the kept copy gets the new versions of what was just sent
     } finally {
       syncing = false;
       await reload();
