@@ -133,12 +133,8 @@ def rule_set_update(request, pk: int):
 @require_POST
 def rule_set_activate(request, pk: int):
     rule_set = selectors.rule_set_get(actor=request.user, pk=pk)
-    try:
-        services.rule_set_activate(actor=request.user, rule_set=rule_set)
-    except NotAllowed as error:
-        messages.error(request, str(error.args[0]) if error.args else str(error))
-    else:
-        messages.success(request, _("The rule set is now the active one of its budget year and funding source."))
+    services.rule_set_activate(actor=request.user, rule_set=rule_set)  # NotAllowed: 403, as every refused write
+    messages.success(request, _("The rule set is now the active one of its budget year and funding source."))
     return redirect("targeting:ruleset-detail", pk=rule_set.pk)
 
 
