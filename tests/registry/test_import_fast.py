@@ -31,7 +31,8 @@ def fast_staged(header_cells: list[str], rows: list[list[str]], *, actor_codes=N
         result = fast.stage([*cells, ""]) if len(cells) == header.width else None
         if result is not None:
             staged[number] = result
-            if not any("\\" in cell or "\t" in cell for cell in cells):  # the COPY line says the same
+            # copy_lines gives FastPath.line only lines without quotes, backslashes or tabs (so no line break either)
+            if not any(mark in cell for cell in cells for mark in ("\\", "\t", "\n", "\r")):
                 line = fast.line(number, [*cells, ""])
                 assert line == "\t".join(imports._copy_text(value) for value in (number, *result)) + "\n"
     return checker, staged

@@ -62,6 +62,7 @@ import hashlib
 import io
 import itertools
 import logging
+import operator
 import os
 import re
 import time
@@ -911,9 +912,13 @@ class FastPath:
         absent = self.width  # the position of an absent column: stage() appends one empty cell there
         self.at = {column: at.get(column, absent) for column in COLUMNS}
         self.free = [(self.at[column], limit) for column, limit in TEXT_LIMITS.items()]
-        self.hh_positions = [self.at[column] for column in (*HOUSEHOLD_COLUMNS, "no_kk")]
+        self._hh_cells = operator.itemgetter(*[self.at[column] for column in (*HOUSEHOLD_COLUMNS, "no_kk")])
+        person = ("nik", "jenis_kelamin", "tanggal_lahir", "nama", "hubungan_keluarga", "status_kawin", "pendidikan")
+        self._person_cells = operator.itemgetter(
+            *[self.at[column] for column in (*person, "tempat_lahir", "pekerjaan")]
+        )
         self.dates: dict[str, tuple | None] = {}
-        self._hh_key: list | None = None
+        self._hh_key: tuple | None = None
         self._hh: tuple | None = None
 
     def _date(self, text: str):
@@ -1015,17 +1020,15 @@ class FastPath:
         )
 
     def _checked(self, cells: list) -> tuple | None:
-        at = self.at
-        hh_key = [cells[position] for position in self.hh_positions]
+        hh_key = self._hh_cells(cells)
         if hh_key != self._hh_key:
             self._hh_key, self._hh = hh_key, self._household(cells)
         household = self._hh
         if household is None:
             return None
-        nik = cells[at["nik"]]
+        nik, sex, text, name, relation, marital, education, place, occupation = self._person_cells(cells)
         if _DIGITS16(nik) is None or nik[12:] == "0000" or nik[:6] not in self.kecamatan:
             return None
-        sex = cells[at["jenis_kelamin"]]
         day = int(nik[6:8])
         if day > 40:
             day -= 40
@@ -1033,7 +1036,6 @@ class FastPath:
                 return None
         elif sex != "L":
             return None
-        text = cells[at["tanggal_lahir"]]
         born = self.dates.get(text, BAD)
         if born is BAD:
             born = self._date(text)
@@ -1050,12 +1052,6 @@ class FastPath:
             or birth_date >= self.today
         ):
             return None
-        name = cells[at["nama"]]
-        relation, marital, education = (
-            cells[at["hubungan_keluarga"]],
-            cells[at["status_kawin"]],
-            cells[at["pendidikan"]],
-        )
         values = self.values
         if (
             len(name) > 150
@@ -1065,7 +1061,7 @@ class FastPath:
             or education not in values["education"]
         ):
             return None
-        place, occupation = cells[at["tempat_lahir"]].strip(), cells[at["pekerjaan"]].strip()
+        place, occupation = place.strip(), occupation.strip()
         if (
             len(place) > TEXT_LIMITS["tempat_lahir"]
             or len(occupation) > TEXT_LIMITS["pekerjaan"]
