@@ -133,8 +133,25 @@ def report_detail(request, pk: int, month: str):
     )
 
 
+def _stale_differences(form, kube, report):
+    """A save refused as stale: the fields where the user's values differ from the report saved meanwhile, and the
+    form's data carrying the saved version, so that saving again is a deliberate choice."""
+    current = selectors.report_get(kube=kube, month=f"{report.month:%Y-%m}")
+    rows = []
+    for name, mine in form.cleaned_data.items():
+        if name in ("expected_version", "month") or not hasattr(current, name):
+            continue
+        theirs = getattr(current, name)
+        if (mine or "") != (theirs or ""):
+            rows.append((form.fields[name].label, mine, theirs))
+    data = form.data.copy()
+    data["expected_version"] = current.version
+    return rows, data
+
+
 def _report_form_page(request, kube, report=None):
     require(request.user, RECORD, kube.desa_id)
+    differences = []
     if report is not None:
         initial = {name: getattr(report, name) for name in services.REPORT_FIELDS if name != "typology"}
         initial["expected_version"] = report.version
@@ -155,6 +172,8 @@ def _report_form_page(request, kube, report=None):
             saved = services.progress_report_submit(actor=request.user, kube=kube, expected_version=expected, **values)
         except (ValidationError, NotAllowed) as error:
             add_service_errors(form, error)
+            if report is not None and getattr(error, "code", None) == "stale":
+                differences, form.data = _stale_differences(form, kube, report)
         else:
             messages.success(
                 request,
@@ -170,6 +189,7 @@ def _report_form_page(request, kube, report=None):
             kube,
             "progress",
             form=form,
+            differences=differences,
             title=_("Change the report of %(month)s") % {"month": f"{report.month:%Y-%m}"}
             if report
             else _("Monthly progress report"),
