@@ -10,7 +10,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE).then(async (cache) => {
       await cache.addAll(CONFIG.shell);
-      await Promise.all([CONFIG.page, CONFIG.data].map((url) => refresh(url).catch(() => null)));
+      for (const url of [CONFIG.page, CONFIG.data]) await refresh(url).catch(() => null);
     }).then(() => self.skipWaiting())
   );
 });
@@ -48,15 +48,23 @@ async function kept(url) {
 
 async function networkFirst(event, url) {
   try {
-    return await refresh(url, event.request);
+    const response = await refresh(url, event.request);
+    if (response.status < 500) return response;
+    return (await keptCopy(url)) || response;  // server trouble: the kept copy, as without signal
   } catch (error) {
-    const copy = await kept(url);
+    const copy = await keptCopy(url);
     if (!copy) throw error;
-    if (url !== CONFIG.data) return copy;
-    const headers = new Headers(copy.headers);
-    headers.set("X-Pendamping-Cache", "hit");  // the page knows it reads a kept copy
-    return new Response(await copy.blob(), { status: 200, headers });
+    return copy;
   }
+}
+
+async function keptCopy(url) {
+  const copy = await kept(url);
+  if (!copy) return null;
+  if (url !== CONFIG.data) return copy;
+  const headers = new Headers(copy.headers);
+  headers.set("X-Pendamping-Cache", "hit");  // the page knows it reads a kept copy
+  return new Response(await copy.blob(), { status: 200, headers });
 }
 
 async function navigate(event) {

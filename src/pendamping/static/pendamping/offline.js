@@ -88,7 +88,12 @@
       return false;
     }
     const type = response.headers.get("Content-Type") || "";
-    if (response.redirected || !response.ok || !type.includes("json")) {
+    if (!response.ok) {  // server trouble: try again shortly
+      setStatus("offline");
+      setTimeout(sync, 3000);
+      return false;
+    }
+    if (response.redirected || !type.includes("json")) {
       setStatus(navigator.onLine ? "login" : "offline");
       return false;
     }
