@@ -691,3 +691,12 @@ def test_checking_in_worker_processes_gives_the_same_outcome_as_in_one(tmp_path,
     ]
     assert (run.rows_read, run.rows_created, run.rows_rejected) == (6, 3, 3)
     assert "1 baris kosong dilewati." in run.messages
+
+
+def test_a_nul_character_in_a_cell_rejects_that_row_only(tmp_path, system):
+    rows = [*family(), {**family()[0], "alamat": "Kp. Cipeuteuy\x00RT 1"}]
+    run = run_import(write_csv(tmp_path, rows[1:]), system)
+    assert rejections(run) == [(3, "alamat", "karakter_nul")] or ("alamat", "karakter_nul") in [
+        (column, code) for _row, column, code in rejections(run)
+    ]
+    assert run.rows_rejected >= 1

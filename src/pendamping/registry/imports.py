@@ -185,6 +185,7 @@ IMPORT_CODES = {
     "kolom_berlebih": "baris memiliki lebih banyak sel daripada kolom judul",
     "baris_terlalu_panjang": "sel CSV melebihi batas panjang (atau tanda kutip tidak ditutup)",
     "sel_formula": "sel berisi rumus spreadsheet (diawali '='), bukan nilai",
+    "karakter_nul": "sel berisi karakter NUL (berkas rusak atau bukan teks)",
 }
 
 # The staging table: one row per data row of the file (rejected rows keep only row_no and nik, for the NIK check).
@@ -662,6 +663,7 @@ class RowChecker:
         joined = "\x00".join(cells[:-1]) if texts else None
         if joined is None or "=" in joined:
             problems += self._formulas(cells)
+        problems += self._nul(cells)
         if joined is None or max(map(len, cells[:-1]), default=0) > self.shortest_limit:
             problems += self._lengths(cells)
         hh_key = tuple([cells[position] for position in self.hh_positions])
@@ -692,6 +694,14 @@ class RowChecker:
                     )
                 )
         return problems
+
+    def _nul(self, cells: list) -> list:
+        """A NUL character cannot be stored (PostgreSQL text refuses it): the row is rejected naming the column."""
+        return [
+            (column, Problem("karakter_nul", f"Kolom {column} berisi karakter NUL; simpan ulang berkas sebagai teks"))
+            for column, position in self.known
+            if isinstance(cells[position], str) and "\x00" in cells[position]
+        ]
 
     def _lengths(self, cells: list) -> list:
         problems = []
