@@ -696,7 +696,5 @@ def test_checking_in_worker_processes_gives_the_same_outcome_as_in_one(tmp_path,
 def test_a_nul_character_in_a_cell_rejects_that_row_only(tmp_path, system):
     rows = [*family(), {**family()[0], "alamat": "Kp. Cipeuteuy\x00RT 1"}]
     run = run_import(write_csv(tmp_path, rows[1:]), system)
-    assert rejections(run) == [(3, "alamat", "karakter_nul")] or ("alamat", "karakter_nul") in [
-        (column, code) for _row, column, code in rejections(run)
-    ]
-    assert run.rows_rejected >= 1
+    assert ("alamat", "karakter_nul") in [(column, code) for _row, column, code in rejections(run)]
+    assert run.rows_created >= 1 and run.rows_rejected >= 1
