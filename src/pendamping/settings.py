@@ -84,6 +84,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # compressed responses (pages stay under 100 KB over the wire). BREACH: Django's GZipMiddleware pads each
+    # response at random (Heal the BREACH), CSRF tokens are masked per response, and the session cookie is
+    # SameSite=Lax, so a cross-site page cannot make authenticated requests to measure. WhiteNoise's pre-compressed
+    # static files (after collectstatic) pass through untouched.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

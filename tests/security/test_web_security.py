@@ -348,3 +348,9 @@ def test_a_pdf_named_jpg_is_stored_as_the_pdf_it_is(tksk_kabandungan, media):
 
     data, kind, extension = prepared_upload(upload("foto.jpg", PDF, "image/jpeg"))
     assert kind == "application/pdf" and extension == ".pdf" and data == PDF
+
+
+def test_pages_are_sent_compressed_to_a_browser_that_accepts_gzip(tksk_kabandungan):
+    response = signed_in(tksk_kabandungan).get(reverse("registry:household-list"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
