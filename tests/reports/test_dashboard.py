@@ -67,3 +67,34 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(admin_sukabumi, tksk_kaban
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_desa_dashboard_counts_the_groups_and_households_of_that_desa(admin_sukabumi, tksk_kabandungan, login):
+    formed_kube(tksk_kabandungan)  # in 32.02.19.2002 with 5 households
+    board = login(admin_sukabumi).get(reverse("reports:dashboard", args=["32.02.19.2002"])).context["board"]
+    assert board.kube["groups"] == 1 and board.kube["members"] == 5
+    assert board.registry["households"] == 5
+
+
+def test_the_no_contact_flag_counts_the_groups_of_the_list_without_a_recent_contact(admin_sukabumi, tksk_kabandungan):
+    from pendamping.mentoring.selectors.contacts import kube_without_contact
+    from pendamping.mentoring.services.contacts import contact_delete
+    from pendamping.reports.selectors import dashboard
+
+    today = datetime.date.today()
+    long_ago = today - datetime.timedelta(days=200)
+    make_kube(tksk_kabandungan, name="Tanpa kunjungan", formed_on=long_ago)  # flagged: formed long ago, no contact
+    make_kube(tksk_kabandungan, name="Baru dibentuk", formed_on=today - datetime.timedelta(days=3))  # not yet
+    old = make_kube(tksk_kabandungan, name="Kunjungan lama", formed_on=long_ago)
+    record(tksk_kabandungan, kube=old, contact_date=today - datetime.timedelta(days=60))  # flagged: last too old
+    recent = make_kube(tksk_kabandungan, name="Kunjungan baru", formed_on=long_ago)
+    record(tksk_kabandungan, kube=recent, contact_date=today - datetime.timedelta(days=2))  # not flagged
+    removed = make_kube(tksk_kabandungan, name="Kunjungan dihapus", formed_on=long_ago)
+    mistake = record(tksk_kabandungan, kube=removed, contact_date=today)
+    contact_delete(actor=tksk_kabandungan, contact=mistake, reason="salah input")  # flagged: its only contact removed
+    from pendamping.areas.models import Area
+
+    board = dashboard(actor=admin_sukabumi, area=Area.objects.get(code="32.02.19"))
+    listed = kube_without_contact(actor=admin_sukabumi, today=today, capability="kube.view")
+    assert {k.name for k in listed} == {"Tanpa kunjungan", "Kunjungan lama", "Kunjungan dihapus"}
+    assert board.flags["no_contact"] == 3

@@ -372,6 +372,9 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [models.UniqueConstraint(fields=["kube", "month"], name="kube_one_report_per_month")]
+        # the latest report of each group read from the index alone (typology, no-report and falling-omzet flags
+        # of the lists and the dashboard); INCLUDE is PostgreSQL's, SQLite keeps the plain index
+        indexes = [models.Index(fields=["kube", "-month"], include=["typology", "omzet"], name="kube_report_latest")]
 
     def __str__(self) -> str:
         return f"{self.kube} {self.month:%Y-%m}"

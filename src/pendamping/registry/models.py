@@ -7,6 +7,7 @@ deletion is soft (deleted_at) and merges point the duplicate to the person kept.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .vocab import (
@@ -71,6 +72,12 @@ class Household(models.Model):
             models.Index(fields=["id_dtks"], name="registry_household_dtks_idx"),
             models.Index(fields=["pkh_status"], name="registry_household_pkh_idx"),
             models.Index(fields=["poverty_class"], name="registry_household_pov_idx"),
+            # the dashboard's households by desa, desil and poverty class, counted from the index alone
+            models.Index(
+                fields=["desa", "desil", "poverty_class"],
+                condition=Q(deleted_at__isnull=True),
+                name="registry_household_dash_idx",
+            ),
         ]
 
     def __str__(self) -> str:

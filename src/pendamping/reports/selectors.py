@@ -36,7 +36,8 @@ CHILD_LEVEL = {
 
 
 def _under(code: str, field_name: str) -> Q:
-    return Q(**{f"{field_name}__startswith": code + "."})
+    """The area itself (a desa's own rows) and everything under it."""
+    return Q(**{field_name: code}) | Q(**{f"{field_name}__startswith": code + "."})
 
 
 def _scoped(queryset, actor, field_name: str, capability: str, code: str):
@@ -106,16 +107,13 @@ def _kube_part(actor, code: str, child_len: int, rows: dict) -> tuple[dict, dict
         "lpj_states": [(LpjState(s).label, s, lpj_states.get(s, 0)) for s in LpjState.values],
     }
     from pendamping.kube.selectors.progress import falling_omzet_ids, with_flag_annotations
-    from pendamping.mentoring.selectors.contacts import kube_without_contact
+    from pendamping.mentoring.selectors.contacts import no_contact_q
 
     today = timezone.localdate()
     flags = {
         "no_report": with_flag_annotations(live).filter(no_report=True).count(),
         "falling_omzet": len(falling_omzet_ids(live)),
-        "no_contact": kube_without_contact(actor=actor, today=today, capability="kube.view")
-        .filter(_under(code, "desa__code"))
-        .order_by()
-        .count(),
+        "no_contact": live.filter(no_contact_q(today)).count(),
         "overrides": GateOverride.objects.filter(
             kube__in=groups.values("pk"), created_at__date__gte=today - datetime.timedelta(days=365)
         ).count(),
@@ -192,7 +190,7 @@ def _registry_part(actor, code: str, child_len: int, rows: dict) -> dict:
     by_class = defaultdict(int)
     total = 0
     for desa_id, desil, poverty_class, n in (
-        households.order_by().values_list("desa_id", "desil", "poverty_class").annotate(n=Count("id"))
+        households.order_by().values_list("desa_id", "desil", "poverty_class").annotate(n=Count("*"))
     ):
         total += n
         by_desil[desil] += n

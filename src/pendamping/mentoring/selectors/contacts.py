@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from pendamping.accounts.permissions import roles_for
@@ -61,10 +62,18 @@ def contacts_visible(*, actor, filters: ContactFilter | None = None, capability:
         contacts = contacts.filter(kube_id=filters.kube)
     if filters.method:
         contacts = contacts.filter(method=filters.method)
+    present = (
+        Attendance.objects.filter(contact=OuterRef("pk"), present=True)
+        .order_by()
+        .values("contact")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         contacts.select_related("worker", "kube", "household", "person", "desa")
         .prefetch_related(Prefetch("roles", queryset=ContactRole.objects.order_by("scheme", "code")))
-        .annotate(present_count=Count("attendance", filter=Q(attendance__present=True)))
+        # a subquery, not a grouped join: the page's rows are sorted and cut first, then counted (25, not all)
+        .annotate(present_count=Coalesce(Subquery(present), 0))
         .order_by("-contact_date", "-pk")
     )
 
@@ -274,6 +283,14 @@ def task_get(*, actor, pk, capability: str = RECORD) -> FollowUpTask:
 
 def no_contact_days() -> int:
     return int(_setting("MENTORING_NO_CONTACT_DAYS", 30))
+
+
+def no_contact_q(today: datetime.date) -> Q:
+    """The rule of kube_without_contact as a filter of groups, without its annotation (for counts): no contact on or
+    after the limit, and either a contact before it or formed before it. Probes the index of contacts by group."""
+    limit = today - datetime.timedelta(days=no_contact_days())
+    contacts = Contact.objects.filter(kube=OuterRef("pk"), deleted_at__isnull=True)
+    return ~Exists(contacts.filter(contact_date__gte=limit)) & (Exists(contacts) | Q(formed_on__lt=limit))
 
 
 def kube_without_contact(*, actor, today: datetime.date, capability: str = VIEW) -> QuerySet[Kube]:
