@@ -36,6 +36,12 @@ def test_the_demo_builds_groups_in_every_stage_with_their_books_reports_and_over
     assert "berkembang" in set(Kube.objects.filter(stage=Stage.T3).values_list("progress_reports__typology", flat=True))
     assert GateOverride.objects.exclude(reason="").count() >= 2
     assert Kube.objects.filter(members__eligibility_override__gt="").exists()
+    # inclusion errors to find: members who fail the active rules
+    from pendamping.core.system import system_actor
+    from pendamping.kube.selectors.screening import inclusion_errors, rule_set_for
+
+    found = inclusion_errors(actor=system_actor(), area_code="32.02.19", rule_set=rule_set_for("32.02.19"))
+    assert 3 <= found.count() <= 6
 
     # a year of mentoring contacts, with uneven role coverage worth noticing and a few overdue tasks
     contacts = Contact.objects.filter(desa__code__startswith="32.02.19.")

@@ -379,3 +379,21 @@ def test_an_entry_of_another_group_is_not_found_through_this_group(kube, tksk_ka
     foreign = entry(tksk_kabandungan, other, 10_000)
     with pytest.raises(Http404):
         selectors.cash_entry_get(kube=kube, pk=foreign.pk)
+
+
+def test_the_stimulus_due_is_fixed_by_the_members_on_the_day_of_the_first_tranche(tksk_kabandungan, admin_sukabumi):
+    import datetime as dt
+
+    from pendamping.kube.services import groups as group_services
+    from pendamping.kube.services.money import stimulus_due, tranche_add
+    from tests.kube.helpers import eligible_people, formed_kube
+
+    kube = formed_kube(tksk_kabandungan)
+    kube = group_services.kube_update(actor=tksk_kabandungan, kube=kube, bank_name="BRI", bank_account_number="123")
+    assert stimulus_due(kube) == 5 * kube.stimulus_per_member
+    tranche_add(
+        actor=admin_sukabumi, kube=kube, amount=1_000_000, transferred_on=dt.date(2026, 3, 1), bank_reference="a"
+    )
+    [late] = eligible_people(tksk_kabandungan, 1, first_serial=90)
+    group_services.kube_member_add(actor=tksk_kabandungan, kube=kube, person=late, joined_on=dt.date(2026, 4, 1))
+    assert stimulus_due(kube) == 5 * kube.stimulus_per_member

@@ -41,6 +41,7 @@ class DemoGroup:
     t0_override: bool = False  # T0.7 not recorded: T1 opened by override
     member_override: bool = False  # one member not eligible, admitted by override (gate T1.6)
     lpj_pending: bool = False  # the LPJ still awaits verification: T2 opened by override
+    late_members: int = 0  # heads of family screened not eligible, added after the group was formed (inclusion errors)
     status: str = "aktif"
 
 
@@ -84,6 +85,7 @@ GROUPS = [
         7,
         datetime.date(2025, 6, 2),
         "pendamping.agus",
+        late_members=2,
     ),
     DemoGroup(
         "KUBE Sinar Tugu",
@@ -275,6 +277,10 @@ class Builder:
                     reason=REASON,
                 )
         self.advance(kube, plan, creator)
+        for person in self.candidates(plan.desa, plan.late_members, eligible=False):
+            groups.kube_member_add(
+                actor=creator, kube=kube, person=person, joined_on=datetime.date(2026, 8, 3), reason=REASON
+            )
         if plan.status != "aktif":
             groups.kube_status_set(
                 actor=creator, kube=kube, status=plan.status, reason="Bahan baku kain sulit didapat sejak Agustus"

@@ -17,7 +17,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,8 +42,18 @@ def _user(actor):
 
 
 def stimulus_due(kube: Kube) -> int:
-    """The stimulus the group is to receive: its stimulus per member times its active members."""
-    return kube.stimulus_per_member * kube.members.filter(left_on__isnull=True).count()
+    """The stimulus the group is to receive: its stimulus per member times its members. Once a first tranche was
+    transferred, the members are those active on that day: a member who joins later does not raise what is due, and
+    one who leaves later does not lower it below what was sent."""
+    first = (
+        StimulusTranche.objects.filter(kube=kube).order_by("transferred_on", "number").values("transferred_on").first()
+    )
+    members = kube.members.all()
+    if first is None:
+        return kube.stimulus_per_member * members.filter(left_on__isnull=True).count()
+    day = first["transferred_on"]
+    active = members.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+    return kube.stimulus_per_member * active.count()
 
 
 def stimulus_received(kube: Kube) -> int:
