@@ -37,7 +37,7 @@ from pendamping.core.templatetags.pendamping import tanggal
 from pendamping.registry.models import Household, Person, PovertyChecklist
 from pendamping.registry.vocab import ChecklistKind, MaritalStatus, PkhStatus, Relation
 
-from .models import RuleSet, ScreeningResult, SpecialCaseMember, SpecialCaseProposal
+from .models import RuleSet, ScreeningResult, SoftCriteria, SpecialCaseMember, SpecialCaseProposal
 from .vocab import PRIORITY, Decision, Mechanism, Rule, SpecialCaseStatus
 
 # the registry field (as named in imports) whose absence makes a rule's outcome unknown
@@ -149,6 +149,14 @@ def screening_sql(
         f"JOIN {proposal} s ON s.{q('id')} = m.{q('proposal_id')} "
         f"WHERE s.{q('status')} = {_lit(SpecialCaseStatus.DISETUJUI)} GROUP BY m.{q('person_id')}"
     )
+    soft_table = q(SoftCriteria._meta.db_table)
+    soft = (
+        "SELECT ranked.person_id, ranked.jw, ranked.eu, ranked.bb FROM "
+        f"(SELECT s.{q('person_id')} AS person_id, s.{q('jiwa_wirausaha')} AS jw, s.{q('embrio_usaha')} AS eu, "
+        f"s.{q('bersedia_berkelompok')} AS bb, ROW_NUMBER() OVER (PARTITION BY s.{q('person_id')} "
+        f"ORDER BY s.{q('recorded_on')} DESC, s.{q('id')} DESC) AS rn FROM {soft_table} s "
+        f"WHERE s.{q('person_id')} IN {people_in}) ranked WHERE ranked.rn = 1"
+    )
     layer1 = (
         f"SELECT p.{q('id')} AS pid, p.{q('household_id')} AS hid, p.{q('nik')} AS nik, "
         f"p.{q('birth_date')} AS birth_date, {_birth_number(connection, 'p.' + q('birth_date'))} AS bnum, "
@@ -157,10 +165,11 @@ def screening_sql(
         f"h.{q('desil')} AS desil, h.{q('kube_aid_year')} AS kube_aid_year, h.{q('pkh_status')} AS pkh_status, "
         f"h.{q('purnabina_kat')} AS purnabina_kat, h.{q('purnabina_lain')} AS purnabina_lain, "
         "cl.k146 AS k146, cl.k146_date AS k146_date, cl.bps14 AS bps14, cl.bps14_date AS bps14_date, "
-        "sc.special_case AS special_case "
+        "sc.special_case AS special_case, sf.jw AS soft_jw, sf.eu AS soft_eu, sf.bb AS soft_bb "
         f"FROM {person} p JOIN {household} h ON h.{q('id')} = p.{q('household_id')} "
         f"LEFT JOIN ({checklists}) cl ON cl.household_id = p.{q('household_id')} "
         f"LEFT JOIN ({special}) sc ON sc.person_id = p.{q('id')} "
+        f"LEFT JOIN ({soft}) sf ON sf.person_id = p.{q('id')} "
         f"WHERE p.{q('deleted_at')} IS NULL AND h.{q('deleted_at')} IS NULL AND p.{q('id')} IN {people_in}"
         f"{fence}"
     )
@@ -273,9 +282,9 @@ def screening_sql(
         "mechanism": "r.mechanism",
         "priority": "r.priority",
         "missing": "r.missing",
-        "soft_jiwa_wirausaha": "CAST(NULL AS boolean)",
-        "soft_embrio_usaha": "CAST(NULL AS boolean)",
-        "soft_bersedia_berkelompok": "CAST(NULL AS boolean)",
+        "soft_jiwa_wirausaha": "r.soft_jw",
+        "soft_embrio_usaha": "r.soft_eu",
+        "soft_bersedia_berkelompok": "r.soft_bb",
         **{f"rule_{code}": f"r.r_{code}" for code in COMPUTED_RULES},
         "rule_satu_per_kk": satu,
         "data_birth_date": "r.birth_date",
@@ -298,9 +307,9 @@ def screening_sql(
     }
     select = "SELECT " + ", ".join(f"{expression} AS {q(name)}" for name, expression in columns.items())
     # the parameters in the order of their places: the two dates of the SELECT, then the people of the checklists'
-    # subquery and of layer 1
+    # subquery, of the soft criteria's subquery and of layer 1
     params = [adapt.adapt_datetimefield_value(screened_at), adapt.adapt_datefield_value(ref)]
-    params += [*people_params, *people_params]
+    params += [*people_params, *people_params, *people_params]
     return f"{select} FROM ({layer5}) r", params, list(columns)
 
 

@@ -159,7 +159,30 @@ __all__ = [
     "RuleSetForm",
     "RuleSetVersionForm",
     "ScreenDesaForm",
+    "SoftCriteriaForm",
     "SpecialCaseDecisionForm",
     "SpecialCaseFilterForm",
     "SpecialCaseForm",
 ]
+
+
+YES_NO_UNKNOWN = [("", _("Not assessed")), ("1", _("Yes")), ("0", _("No"))]
+
+
+def _yes_no(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO_UNKNOWN,
+        required=False,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
+class SoftCriteriaForm(forms.Form):
+    jiwa_wirausaha = _yes_no(_("Entrepreneurial spirit"))
+    embrio_usaha = _yes_no(_("Embryo of a productive or small business"))
+    bersedia_berkelompok = _yes_no(_("States willingness to work in a group"))
+    recorded_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("How it was assessed"), max_length=300, required=False)

@@ -144,7 +144,7 @@ class ScreeningResult(models.Model):
     mechanism = models.CharField(_("mechanism"), max_length=24, choices=Mechanism.choices)
     priority = models.PositiveSmallIntegerField(_("priority"))
     missing = models.CharField(_("missing data"), max_length=200, blank=True)
-    # soft criteria: preferred, not gates; no data source records them yet (None: not recorded)
+    # soft criteria: preferred, not gates; the person's latest SoftCriteria record (None: not recorded)
     soft_jiwa_wirausaha = models.BooleanField(null=True)
     soft_embrio_usaha = models.BooleanField(null=True)
     soft_bersedia_berkelompok = models.BooleanField(null=True)
@@ -276,3 +276,27 @@ class SpecialCaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SoftCriteria(models.Model):
+    """What was recorded of a person's soft criteria (preferred, not gates; seed 4.2 items 4 and 5): an
+    entrepreneurial spirit, an embryo of a productive business, a stated willingness to work in a group (None: not
+    assessed). Screening takes the latest record of each person."""
+
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="soft_criteria")
+    jiwa_wirausaha = models.BooleanField(_("entrepreneurial spirit"), null=True)
+    embrio_usaha = models.BooleanField(_("embryo of a productive or small business"), null=True)
+    bersedia_berkelompok = models.BooleanField(_("states willingness to work in a group"), null=True)
+    recorded_on = models.DateField(_("recorded on"))
+    note = models.CharField(_("how it was assessed"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person_id", "-recorded_on", "-id"]
+        verbose_name = _("soft criteria")
+        verbose_name_plural = _("soft criteria")
+        indexes = [models.Index(fields=["person", "recorded_on"], name="targeting_soft_person_date")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.recorded_on}"

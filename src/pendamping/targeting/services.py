@@ -34,6 +34,7 @@ from .models import (
     RuleSet,
     ScreeningResult,
     ScreeningRun,
+    SoftCriteria,
     SpecialCaseDocument,
     SpecialCaseMember,
     SpecialCaseProposal,
@@ -514,3 +515,48 @@ def special_case_decide(
                     reason=_("special case #%(pk)s approved") % {"pk": proposal.pk},
                 )
     return proposal
+
+
+@transaction.atomic
+def soft_criteria_record(
+    *,
+    actor,
+    person: Person,
+    recorded_on: datetime.date,
+    jiwa_wirausaha: bool | None,
+    embrio_usaha: bool | None,
+    bersedia_berkelompok: bool | None,
+    note: str = "",
+) -> SoftCriteria:
+    """Record what was found of a person's soft criteria (each yes, no or not assessed); the next screening shows it.
+    Preferred, never a gate: the decision does not change."""
+    person = Person.objects.select_related("household").get(pk=person.pk)
+    require(actor, SCREEN, person.household.desa_id)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(recorded_on, datetime.date) or recorded_on > timezone.localdate():
+        errors["recorded_on"] = [_("Give the date it was assessed (not in the future).")]
+    values = {
+        "jiwa_wirausaha": jiwa_wirausaha,
+        "embrio_usaha": embrio_usaha,
+        "bersedia_berkelompok": bersedia_berkelompok,
+    }
+    if all(value is None for value in values.values()):
+        errors["jiwa_wirausaha"] = [_("Record at least one of the soft criteria.")]
+    if errors:
+        raise ValidationError(errors)
+    record = SoftCriteria.objects.create(
+        person=person,
+        recorded_on=recorded_on,
+        note=(note or "").strip()[:300],
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    audit_record(
+        actor=actor,
+        action="targeting.soft_criteria",
+        obj=record,
+        area_code=person.household.desa_id,
+        changes={name: {"before": None, "after": value} for name, value in values.items()},
+        reason=note,
+    )
+    return record

@@ -7,6 +7,7 @@ app_name = "targeting"
 urlpatterns = [
     path("", views.result_list, name="result-list"),
     path("hasil/<int:pk>/", views.result_detail, name="result-detail"),
+    path("hasil/<int:pk>/kriteria-lunak/", views.soft_criteria_record, name="soft-criteria"),
     path("hasil/unduh/", views.result_export, name="result-export"),
     path("saring-desa/", views.screen_desa, name="screen-desa"),
     path("saring-individu/<int:person_pk>/", views.screen_person, name="screen-person"),

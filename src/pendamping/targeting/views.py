@@ -22,7 +22,7 @@ from pendamping.areas.vocab import AreaLevel
 from pendamping.core.errors import NotAllowed
 from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
-from pendamping.core.scoping import scope_codes, scoped
+from pendamping.core.scoping import require, scope_codes, scoped
 from pendamping.core.templatetags.pendamping import mask_id
 
 from . import engine, selectors, services
@@ -32,6 +32,7 @@ from .forms import (
     RuleSetForm,
     RuleSetVersionForm,
     ScreenDesaForm,
+    SoftCriteriaForm,
     SpecialCaseDecisionForm,
     SpecialCaseFilterForm,
     SpecialCaseForm,
@@ -272,6 +273,23 @@ def result_detail(request, pk: int):
             "soft": engine.soft_criteria(result),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def soft_criteria_record(request, pk: int):
+    """Record a person's soft criteria from their screening result; they show in the next screening."""
+    result = selectors.result_get(actor=request.user, pk=pk)
+    require(request.user, SCREEN, result.desa_code)
+    form = SoftCriteriaForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.soft_criteria_record(actor=request.user, person=result.person, **form.cleaned_data)
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The soft criteria were recorded; screen the person again to see them."))
+            return redirect("targeting:result-detail", pk=result.pk)
+    return render(request, "targeting/soft_criteria_form.html", {"form": form, "result": result})
 
 
 @require_POST
