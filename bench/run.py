@@ -7,6 +7,12 @@
    against PostgreSQL's plain COPY of the same file, and the NIK search time at that size.
 4. Targeting screening (bench/targeting_screen.py): the BENCH_ROWS people of the registry bench screened on
    PostgreSQL, the whole kabupaten in one set-based run; target: 1,000,000 people in under 60 s.
+5. Dashboard at scale (bench/dashboard_scale.py): 1,000,000 people, 20,000 KUBE, 200,000 contacts and 30,000 cases
+   on PostgreSQL, the dashboard of the kabupaten, a kecamatan and a desa; target: the kabupaten under 300 ms.
+6. Load (bench/load.py): gunicorn on 127.0.0.1 and 50 users (fasilitators, TKSK, admins) for a bounded time over the
+   database of 5; target: p95 under 300 ms for list and detail pages, no errors.
+
+BENCH_SKIP_SCALE=1 leaves out 5 and 6 (the heavy ones: a quick run); BENCH_SKIP_LOAD=1 leaves out 6 alone.
 """
 
 import os
@@ -110,6 +116,18 @@ def main() -> int:
     targeting_lines, targeting_ok = targeting_screen.run()
     lines += targeting_lines
     ok = ok and targeting_ok
+    if os.environ.get("BENCH_SKIP_SCALE") != "1":
+        import dashboard_scale
+
+        scale_lines, scale_ok = dashboard_scale.run_bench()
+        lines += scale_lines
+        ok = ok and scale_ok
+        if os.environ.get("BENCH_SKIP_LOAD") != "1":
+            import load
+
+            load_lines, load_ok = load.run()
+            lines += load_lines
+            ok = ok and load_ok
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
     print("\n".join(lines))
     return 0 if ok else 1
