@@ -19,6 +19,7 @@ from pendamping.accounts.services import api_token_create, user_create
 from pendamping.accounts.vocab import Role
 from pendamping.areas.models import Area
 from pendamping.core.system import system_actor
+from pendamping.registry.nik import make_nik
 from tests.conftest import BOGOR, CIPEUTEUY, KABANDUNGAN, KALAPANUNGGAL, PASSWORD, SUKABUMI, _area_slice_rows
 
 KALAPANUNGGAL_DESA = "32.02.18.2001"
@@ -180,6 +181,20 @@ def _side(actor, fasilitator, *, desa, serial, kecamatan, name, rule_set):
         file_format="csv",
         encoding="utf-8",
     )
+    from pendamping.registry import services as registry
+
+    removed = make_household(actor, serial=serial + 20, desa=desa)
+    o["removed_household"] = registry.household_delete(actor=actor, household=removed, reason="uji")
+    gone = registry.person_add(
+        actor=actor,
+        household=household,
+        nik=make_nik(kecamatan, datetime.date(2001, 2, 3), "P", serial + 21),
+        name="Siti",
+        sex="P",
+        birth_date=datetime.date(2001, 2, 3),
+        relation="anak",
+    )
+    o["removed_person"] = registry.person_delete(actor=actor, person=gone, reason="uji")
     o["desa"], o["kecamatan"] = desa, kecamatan
     return side
 
