@@ -1,6 +1,8 @@
 """Pages of mentoring: the role analytics (matrices of workers and of groups against the roles, drawn as heat maps
 with their tables, the gaps named in words, the comparison by typology and trend) and their XLSX export."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -30,6 +32,12 @@ def role_analytics(request):
     columns = selectors.column_labels()
     workers = selectors.role_matrix(actor=request.user, period=period, by="worker")
     groups = selectors.role_matrix(actor=request.user, period=period, by="kube")
+    # the groups a page at a time (a kecamatan has hundreds: a row and a heat-map line each), their totals over all;
+    # the XLSX holds every group
+    page = Paginator(groups.rows, settings.PENDAMPING["LIST_PAGE_SIZE"]).get_page(request.GET.get("page"))
+    shown = selectors.Matrix(kind=groups.kind, rows=list(page.object_list), total=groups.total)
+    query = request.GET.copy()
+    query.pop("page", None)
     description = _("Each square is shaded by the role's share of the row's contacts and shows its count.")
     return render(
         request,
@@ -41,18 +49,19 @@ def role_analytics(request):
             "zastrow_count": len(selectors.ZASTROW_CODES),
             "tks_count": len(selectors.TKS_CODES),
             "worker_rows": [*workers.rows, workers.total] if workers.rows else [],
-            "group_rows": [*groups.rows, groups.total] if groups.rows else [],
+            "group_rows": [*shown.rows, groups.total] if groups.rows else [],
+            "page": page,
             "workers_map": heat_map(
                 workers, columns, key="workers", title=_("Roles played by worker"), description=description
             ),
             "groups_map": heat_map(
-                groups, columns, key="groups", title=_("Roles received by group"), description=description
+                shown, columns, key="groups", title=_("Roles received by group"), description=description
             ),
             "gaps": selectors.role_gaps(actor=request.user, area=period.area),
             "gap_days": selectors._policy("MENTORING_ROLE_GAP_DAYS"),
             "comparison": selectors.role_comparison(actor=request.user, period=period),
             "can_export": can(request.user, EXPORT),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 
