@@ -325,6 +325,7 @@ def test_a_nik_of_a_deleted_person_is_rejected(tmp_path, system):
 
 TESTED_CODES = {case[0] for case in ROW_CASES} | {
     "tanggal_lahir_masa_depan",
+    "karakter_nul",  # test_a_nul_character_in_a_cell_rejects_that_row_only
     "nik_umur_di_luar_rentang",
     "nik_ganda_dalam_berkas",
     "kk_tidak_konsisten",

@@ -218,6 +218,7 @@ PERSON_FIELDS = [
     "education",
     "occupation",
     "asn_tni_polri_pensiunan",
+    "main_breadwinner",
     "disability",
     "phone",
 ]
@@ -238,6 +239,7 @@ class PersonForm(forms.Form):
     education = forms.ChoiceField(label=_("Education"), choices=_blank_first(Education.choices, "—"), required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     asn_tni_polri_pensiunan = forms.BooleanField(label=_("ASN/TNI/Polri/pensiunan"), required=False)
+    main_breadwinner = forms.BooleanField(label=_("Main breadwinner of the family"), required=False)
     disability = forms.ChoiceField(label=_("Disability"), choices=Disability.choices, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     reason = forms.CharField(label=_("Reason or source of the data"), max_length=500, required=False)

@@ -122,6 +122,7 @@ class Person(models.Model):
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     asn_tni_polri_pensiunan = models.BooleanField(_("ASN/TNI/Polri/pensiunan"), default=False)
+    main_breadwinner = models.BooleanField(_("main breadwinner of the family"), default=False, db_default=False)
     disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     version = models.PositiveIntegerField(default=1)

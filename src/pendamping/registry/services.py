@@ -59,6 +59,7 @@ PERSON_FIELDS = [
     "education",
     "occupation",
     "asn_tni_polri_pensiunan",
+    "main_breadwinner",
     "disability",
     "phone",
 ]

@@ -161,7 +161,8 @@ def screening_sql(
         f"SELECT p.{q('id')} AS pid, p.{q('household_id')} AS hid, p.{q('nik')} AS nik, "
         f"p.{q('birth_date')} AS birth_date, {_birth_number(connection, 'p.' + q('birth_date'))} AS bnum, "
         f"p.{q('marital_status')} AS marital_status, p.{q('relation')} AS relation, "
-        f"p.{q('asn_tni_polri_pensiunan')} AS asn, h.{q('desa_id')} AS desa_code, h.{q('id_dtks')} AS id_dtks, "
+        f"p.{q('asn_tni_polri_pensiunan')} AS asn, p.{q('main_breadwinner')} AS breadwinner, "
+        f"h.{q('desa_id')} AS desa_code, h.{q('id_dtks')} AS id_dtks, "
         f"h.{q('desil')} AS desil, h.{q('kube_aid_year')} AS kube_aid_year, h.{q('pkh_status')} AS pkh_status, "
         f"h.{q('purnabina_kat')} AS purnabina_kat, h.{q('purnabina_lain')} AS purnabina_lain, "
         "cl.k146 AS k146, cl.k146_date AS k146_date, cl.bps14 AS bps14, cl.bps14_date AS bps14_date, "
@@ -205,7 +206,7 @@ def screening_sql(
         Rule.BELUM_PERNAH_KUBE: "CASE WHEN l2.kube_aid_year IS NULL THEN TRUE ELSE FALSE END",
         Rule.KEPALA_KELUARGA: (
             f"CASE WHEN l2.relation = {_lit('')} THEN NULL "
-            f"WHEN l2.relation = {_lit(Relation.KEPALA_KELUARGA)} THEN TRUE ELSE FALSE END"
+            f"WHEN l2.relation = {_lit(Relation.KEPALA_KELUARGA)} OR l2.breadwinner = TRUE THEN TRUE ELSE FALSE END"
         ),
     }
     graduated = f"{_lit(PkhStatus.GRADUASI_ALAMIAH)}, {_lit(PkhStatus.GRADUASI_SEJAHTERA_MANDIRI)}"
@@ -299,6 +300,7 @@ def screening_sql(
         "data_asn": "r.asn",
         "data_kube_aid_year": "r.kube_aid_year",
         "data_relation": "r.relation",
+        "data_main_breadwinner": "r.breadwinner",
         "data_pkh_status": "r.pkh_status",
         "data_purnabina_kat": "r.purnabina_kat",
         "data_purnabina_lain": "r.purnabina_lain",
@@ -428,11 +430,13 @@ def _detail(code: str, r: ScreeningResult) -> str:
         if passed is None:
             return "Hubungan dalam keluarga belum diisi."
         relation = _label(Relation, r.data_relation)
+        if passed and r.data_relation != Relation.KEPALA_KELUARGA:
+            return f"Hubungan dalam keluarga: {relation}; tercatat sebagai pencari nafkah utama."
         if passed:
             return f"Hubungan dalam keluarga: {relation}."
         return (
-            f"Hubungan dalam keluarga: {relation}; yang disyaratkan kepala keluarga "
-            "(pencari nafkah utama belum tercatat di registri)."
+            f"Hubungan dalam keluarga: {relation}, bukan pencari nafkah utama; yang disyaratkan kepala keluarga "
+            "atau pencari nafkah utama."
         )
     if code == Rule.SATU_PER_KK:
         if passed is None:

@@ -169,6 +169,7 @@ class ScreeningResult(models.Model):
     data_bps14_date = models.DateField(null=True)
     data_asn = models.BooleanField(null=True)
     data_kube_aid_year = models.PositiveSmallIntegerField(null=True)
+    data_main_breadwinner = models.BooleanField(null=True)
     data_relation = models.CharField(max_length=20, blank=True)
     data_pkh_status = models.CharField(max_length=30, blank=True)
     data_purnabina_kat = models.BooleanField(null=True)

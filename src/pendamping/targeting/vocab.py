@@ -48,7 +48,7 @@ class Rule(models.TextChoices):
     DESIL_MAKS = "desil_maks", _("Desil DTSEN tidak melebihi batas")
     BUKAN_ASN = "bukan_asn", _("Bukan ASN/TNI/Polri/pensiunan")
     BELUM_PERNAH_KUBE = "belum_pernah_kube", _("Belum pernah menerima bantuan KUBE")
-    KEPALA_KELUARGA = "kepala_keluarga", _("Kepala keluarga")
+    KEPALA_KELUARGA = "kepala_keluarga", _("Kepala keluarga atau pencari nafkah utama")
     SATU_PER_KK = "satu_per_kk", _("Satu orang per KK")
 
 

@@ -6,28 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_import_runs'),
+        ("registry", "0002_import_runs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateDismissal',
+            name="DuplicateDismissal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decided_at', models.DateTimeField(auto_now_add=True, verbose_name='decided at')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("decided_at", models.DateTimeField(auto_now_add=True, verbose_name="decided at")),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'not-a-duplicate decision',
-                'verbose_name_plural': 'not-a-duplicate decisions',
-                'ordering': ['-decided_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='registry_dismissal_pair_unique'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='registry_dismissal_pair_order')],
+                "verbose_name": "not-a-duplicate decision",
+                "verbose_name_plural": "not-a-duplicate decisions",
+                "ordering": ["-decided_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="registry_dismissal_pair_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))), name="registry_dismissal_pair_order"
+                    ),
+                ],
             },
         ),
     ]
