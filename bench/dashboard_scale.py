@@ -9,9 +9,10 @@ Knobs (environment):
                                               copy this database (CREATE DATABASE ... TEMPLATE) when it holds them;
                                               else generate and import afresh (bench/registry_generate.py +
                                               `pendamping import-registry`, several minutes)
-    BENCH_SCALE_KEEP=1                        reuse the KUBE, contacts and cases already generated in BENCH_SCALE_DB
-                                              (default: kept when present; BENCH_SCALE_REGENERATE=1 wipes and
-                                              generates them again)
+    BENCH_SCALE_REGENERATE=1                  wipe the generated KUBE, contacts and cases and generate them again
+                                              (by default those of an earlier run are kept and reused; the database
+                                              is kept too, for the next run and for bench/load.py: drop it with
+                                              `dropdb pendamping_bench_scale` when done)
     BENCH_SCALE_RUNS=20                       timed runs per area (after 2 warm-up runs)
 
 1. The database of 1,000,000 people of Kabupaten Sukabumi (32.02), migrated.
