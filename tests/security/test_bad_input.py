@@ -151,3 +151,13 @@ def test_bytes_that_are_not_json_are_a_json_error(client, bearer, raw, which):
     response = client.post(path, raw, content_type="application/json", **bearer)
     assert 400 <= response.status_code < 500, response.content[:300]
     assert response.json().get("code")
+
+
+def test_a_nul_in_the_nik_of_a_rejected_row_is_reported_not_a_crash(tksk_kabandungan):
+    """Found by the garbage-rows property on PostgreSQL: a rejected row still staged its NIK through COPY, and its
+    message quoted the cell; both carried the NUL that PostgreSQL text refuses, so the whole import failed."""
+    data = row(nik="32021\x0080", nama="=1+1")
+    run, before, after = run_import(tksk_kabandungan, csv_bytes([list(data), list(data.values())]))
+    assert_all_or_named(run, before, after)
+    assert run.status == "done" and run.rows_rejected == 1
+    assert run.rejections.filter(column="nik").exists()

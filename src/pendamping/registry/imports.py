@@ -674,6 +674,8 @@ class RowChecker:
         if hh_problems or person_problems:
             problems += hh_problems + person_problems
         if problems:
+            if type(nik) is str and "\x00" in nik:  # a rejected row still stages its NIK: PostgreSQL refuses NUL
+                nik = nik.replace("\x00", "")
             return RowResult((False, nik), problems)
         return RowResult((True, nik, no_kk, *hh_stage, *person_stage), problems, hh_warnings + person_warnings)
 
@@ -1386,7 +1388,12 @@ class Runner:
             self.warnings_stored += 1
         self.rejections.append(
             ImportRejection(
-                run=self.run, row=row, column=column, code=problem.code, message=problem.message, warning=warning
+                run=self.run,
+                row=row,
+                column=column,
+                code=problem.code,
+                message=problem.message.replace("\x00", "\u2400"),  # a NUL quoted from the file, shown as ␀
+                warning=warning,
             )
         )
 
