@@ -410,4 +410,9 @@ def test_every_api_operation_answers_each_role_as_the_matrix_says(world, client)
                 got = call(operation, params, key, side).status_code
             if str(got) not in refused_out_of_scope(expected[role]):
                 wrong.append(f"{operation} out of scope as {role}: {got}, expected 404")
+    for role in ("pendamping", "pengamat"):  # no puskesos.view: the desk's lists answer, empty
+        for operation in ("GET /cases", "GET /referrals"):
+            body = call(operation, [], role, world.mine).json()
+            if body["count"] or body["items"]:
+                wrong.append(f"{operation} as {role}: {body['count']} items of the Puskesos desk, expected none")
     assert not wrong, "\n".join(wrong)
