@@ -114,6 +114,12 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def live_dashboards(settings):
+    """Dashboards counted live in tests (the cache would carry numbers from one test into the next)."""
+    settings.PENDAMPING = {**settings.PENDAMPING, "DASHBOARD_CACHE_SECONDS": 0}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is slow by design; tests that are not about hashing use a fast hasher (see test_passwords)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -253,6 +253,8 @@ PENDAMPING = {
     "MENTORING_TASK_SOON_DAYS": 7,
     # the Puskesos desk (domain.md section 6): days a case of a sector should take (PUSKESOS_CASE_DAYS_BY_SECTOR
     # overrides the default per sector), days an office has to answer a referral, days a referral's answer link works
+    # the dashboard of a kabupaten is counted at most once in this many seconds per scope (0: always live)
+    "DASHBOARD_CACHE_SECONDS": 300,
     "PUSKESOS_CASE_DAYS": 30,
     "PUSKESOS_CASE_DAYS_BY_SECTOR": {"perlindungan": 7, "kesehatan": 14, "adminduk": 14},
     "PUSKESOS_REFERRAL_DAYS": 14,

@@ -98,3 +98,24 @@ def test_the_no_contact_flag_counts_the_groups_of_the_list_without_a_recent_cont
     listed = kube_without_contact(actor=admin_sukabumi, today=today, capability="kube.view")
     assert {k.name for k in listed} == {"Tanpa kunjungan", "Kunjungan lama", "Kunjungan dihapus"}
     assert board.flags["no_contact"] == 3
+
+
+def test_a_kabupaten_dashboard_is_kept_for_a_while_and_counted_again_on_request(
+    admin_sukabumi, tksk_kabandungan, login, settings
+):
+    from django.core.cache import cache
+
+    settings.PENDAMPING = {**settings.PENDAMPING, "DASHBOARD_CACHE_SECONDS": 300}
+    cache.clear()
+    client = login(admin_sukabumi)
+    url = reverse("reports:dashboard", args=["32.02"])
+    first = client.get(url)
+    assert first.context["counted_at"] is None and first.context["board"].kube["groups"] == 0
+    make_kube(tksk_kabandungan)
+    kept = client.get(url)
+    assert kept.context["counted_at"] is not None and kept.context["board"].kube["groups"] == 0
+    fresh = client.get(url, {"segar": "1"})
+    assert fresh.context["board"].kube["groups"] == 1
+    kecamatan = client.get(reverse("reports:dashboard", args=["32.02.19"]))
+    assert kecamatan.context["counted_at"] is None  # a kecamatan is always counted live
+    cache.clear()

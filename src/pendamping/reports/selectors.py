@@ -7,6 +7,7 @@ part is a few grouped queries whatever the size of the area; the children table 
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -204,6 +205,35 @@ def _registry_part(actor, code: str, child_len: int, rows: dict) -> dict:
         "by_desil": [(str(d), by_desil.get(d, 0)) for d in range(1, 11)] + [("–", by_desil.get(None, 0))],
         "by_class": [(label, value, by_class.get(value, 0)) for value, label in PovertyClass.choices],
     }
+
+
+def _scope_key(actor) -> str:
+    from pendamping.core.scoping import scope_codes
+
+    parts = [scope_codes(actor, capability) for capability in PART_CAPABILITIES]
+    return "|".join("*" if codes is None else ",".join(codes) for codes in parts)
+
+
+PART_CAPABILITIES = ("kube.view", "mentoring.view", "puskesos.view", "registry.view")
+CACHED_LEVELS = (AreaLevel.PROVINSI, AreaLevel.KABUPATEN)
+
+
+def dashboard_cached(*, actor, area: Area, refresh: bool = False) -> tuple[Dashboard, datetime.datetime | None]:
+    """The dashboard of a kabupaten (or a province) kept for DASHBOARD_CACHE_SECONDS, shared by the users whose
+    scopes are the same: over a whole kabupaten the numbers take about a second to count, and they move slowly. A
+    kecamatan or desa is always counted live. Returns the dashboard and when it was counted (None: just now)."""
+    from django.core.cache import cache
+
+    seconds = int(settings.PENDAMPING.get("DASHBOARD_CACHE_SECONDS", 300))
+    if seconds <= 0 or area.level not in CACHED_LEVELS:
+        return dashboard(actor=actor, area=area), None
+    key = "dashboard:" + hashlib.sha256(f"{area.code}:{_scope_key(actor)}".encode()).hexdigest()
+    kept = None if refresh else cache.get(key)
+    if kept is not None:
+        return kept["board"], kept["at"]
+    board = dashboard(actor=actor, area=area)
+    cache.set(key, {"board": board, "at": timezone.now()}, seconds)
+    return board, None
 
 
 def dashboard(*, actor, area: Area) -> Dashboard:

@@ -25,7 +25,7 @@ def dashboard(request, code: str | None = None):
     area = Area.objects.filter(code=code).select_related("parent").first()
     if area is None or not user_covers(request.user, area.code, "areas.view"):
         raise Http404
-    board = selectors.dashboard(actor=request.user, area=area)
+    board, counted_at = selectors.dashboard_cached(actor=request.user, area=area, refresh="segar" in request.GET)
     charts = {}
     if board.kube:
         charts["stage"] = bar_chart(
@@ -50,7 +50,14 @@ def dashboard(request, code: str | None = None):
     return render(
         request,
         "reports/dashboard.html",
-        {"board": board, "area": area, "charts": charts, "crumbs": crumbs, "my_areas": areas},
+        {
+            "board": board,
+            "area": area,
+            "charts": charts,
+            "crumbs": crumbs,
+            "my_areas": areas,
+            "counted_at": counted_at,
+        },
     )
 
 
