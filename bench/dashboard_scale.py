@@ -124,17 +124,23 @@ for level, code in codes.items():
     with CaptureQueriesContext(connection) as queries:
         board = dashboard(actor=actor, area=area)
     page = []
-    for _ in range(runs):
+    for _ in range(runs):  # counted afresh each time (?segar=1 bypasses the kept kabupaten dashboard)
         started = time.perf_counter()
-        response = client.get(f"/dasbor/{code}/")
+        response = client.get(f"/dasbor/{code}/?segar=1")
         page.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as page_queries:
+        client.get(f"/dasbor/{code}/?segar=1")
+    kept = []
+    for _ in range(runs):  # as most users get it: kept for DASHBOARD_CACHE_SECONDS (a kabupaten), else counted
+        started = time.perf_counter()
         client.get(f"/dasbor/{code}/")
+        kept.append((time.perf_counter() - started) * 1000)
     out[level] = {
         "code": code, "name": area.name,
         "p50": statistics.median(times), "p95": pct(times, 95), "max": max(times), "queries": len(queries),
         "page_p50": statistics.median(page), "page_p95": pct(page, 95), "page_queries": len(page_queries),
+        "kept_p50": statistics.median(kept), "kept_p95": pct(kept, 95),
         "bytes": len(response.content), "groups": board.kube["groups"], "contacts": board.contacts["total"],
         "open_cases": board.puskesos["open_cases"], "households": board.registry["households"],
         "slowest": sorted(((q["time"], q["sql"][:160]) for q in queries.captured_queries), reverse=True)[:5],
@@ -527,16 +533,20 @@ def section(info: dict) -> tuple[list[str], bool]:
         "",
         f"Each figure: reports.selectors.dashboard as an admin of {KABUPATEN} (all parts: KUBE, money, flags, "
         f"contacts, Puskesos, registry), 2 warm-up runs then {info['runs']} timed runs; the page is "
-        "`GET /dasbor/<code>/` through Django's test client (template and charts included).",
+        "`GET /dasbor/<code>/?segar=1` through Django's test client (template and charts included, counted afresh); "
+        "*kept* is `GET /dasbor/<code>/` as users get it: a kabupaten's dashboard is kept for "
+        "DASHBOARD_CACHE_SECONDS (300 s) per scope, a kecamatan or desa is always counted.",
         "",
-        "| area | selector p50 | selector p95 | max | queries | page p50 | page p95 | page queries | page bytes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| area | selector p50 | selector p95 | max | queries | page p50 | page p95 | page queries | page bytes "
+        "| kept p50 | kept p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for level, m in info["measure"].items():
         lines.append(
             f"| {level} {m['code']} {m['name']} ({m['groups']:,} KUBE, {m['households']:,} households) | "
             f"**{m['p50']:.0f} ms** | **{m['p95']:.0f} ms** | {m['max']:.0f} ms | {m['queries']} | "
-            f"{m['page_p50']:.0f} ms | {m['page_p95']:.0f} ms | {m['page_queries']} | {m['bytes']:,} |"
+            f"{m['page_p50']:.0f} ms | {m['page_p95']:.0f} ms | {m['page_queries']} | {m['bytes']:,} | "
+            f"{m.get('kept_p50', 0):.0f} ms | {m.get('kept_p95', 0):.0f} ms |"
         )
     kab = info["measure"]["kabupaten"]
     met = kab["p95"] < TARGET_MS and kab["page_p95"] < TARGET_MS
@@ -545,7 +555,10 @@ def section(info: dict) -> tuple[list[str], bool]:
         "Slowest queries of one kabupaten run: "
         + "; ".join(f"{float(t) * 1000:.0f} ms `{sql[:90]}...`" for t, sql in kab["slowest"][:3]),
         "",
-        f"- kabupaten dashboard under {TARGET_MS} ms (p95, selector and page): {'met' if met else '**NOT met**'}",
+        f"- kabupaten dashboard counted afresh under {TARGET_MS} ms (p95, selector and page): "
+        f"{'met' if met else '**NOT met**'}",
+        f"- kabupaten dashboard as kept for users (p95 {kab.get('kept_p95', 0):.0f} ms, counted at most once in "
+        f"DASHBOARD_CACHE_SECONDS per scope): {'met' if kab.get('kept_p95', 1e9) < TARGET_MS else '**NOT met**'}",
         "",
     ]
     return lines, met
