@@ -3,10 +3,14 @@
 Chromium is found through CHROMIUM_PATH, else `chromium` or `chromium-browser` on the PATH. Where none is found,
 every test marked `browser` is skipped with a visible reason; with REQUIRE_BROWSER=1 (CI) they fail instead.
 Never run `playwright install`: the browser comes from the Debian package `chromium`.
+
+The tests also take the screenshots of the user guide (docs/panduan/): with GUIDE_SCREENSHOTS=1 every
+`guide_shot(name)` in them saves what the page shows to docs/panduan/img/<name>.png; without it they do nothing.
 """
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +31,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 15_000
+GUIDE_IMG = Path(__file__).resolve().parents[2] / "docs" / "panduan" / "img"
+GUIDE_VIEWPORT = {"width": 360, "height": 740}  # a phone: the guide's pictures are as the field workers see them
+GUIDE_MAX_HEIGHT = 1600  # a full-page picture is cut there, to keep the PNG small
 
 
 def find_chromium() -> str | None:
@@ -128,3 +135,41 @@ def log_in(page, site):
         return page
 
     return do
+
+
+def guide_screenshots_on() -> bool:
+    return os.environ.get("GUIDE_SCREENSHOTS", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@pytest.fixture
+def guide_shot(page):
+    """guide_shot(name, at=None, full_page=False): with GUIDE_SCREENSHOTS=1, save the page as the user guide's picture
+    docs/panduan/img/<name>.png; otherwise do nothing (normal runs and CI never touch the repository).
+
+    The picture is a phone's screen (360 px): a page open on a wider screen is narrowed for the picture and given its
+    size back after it. `at` (a selector) scrolls that element to the top of the screen first; `full_page` takes the
+    whole page, cut at GUIDE_MAX_HEIGHT px. Taking a picture clicks and types nothing, so the test goes on as before.
+    """
+
+    def shoot(name: str, *, at: str | None = None, full_page: bool = False) -> None:
+        if not guide_screenshots_on():
+            return
+        GUIDE_IMG.mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size
+        narrowed = size is not None and size["width"] > GUIDE_VIEWPORT["width"]
+        if narrowed:
+            page.set_viewport_size(GUIDE_VIEWPORT)
+        try:
+            if at:
+                page.locator(at).first.evaluate("element => element.scrollIntoView({block: 'start'})")
+            options = {"path": str(GUIDE_IMG / f"{name}.png"), "animations": "disabled"}
+            if full_page:
+                width = page.viewport_size["width"]
+                height = min(page.evaluate("document.documentElement.scrollHeight"), GUIDE_MAX_HEIGHT)
+                options.update(full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+            page.screenshot(**options)
+        finally:
+            if narrowed:
+                page.set_viewport_size(size)
+
+    return shoot

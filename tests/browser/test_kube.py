@@ -39,7 +39,9 @@ def open_next_stage(page, site, kube) -> None:
     page.wait_for_url(f"{site}/kube/{kube.pk}/tahapan/")
 
 
-def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabumi, tksk_kabandungan, log_in, browser):
+def test_a_group_goes_from_t0_to_t2_on_a_phone(
+    page, site, console, admin_sukabumi, tksk_kabandungan, log_in, browser, guide_shot
+):
     make_rule_set(system_actor())
     people = eligible_people(tksk_kabandungan, 5)
     formed = datetime.date.today() - datetime.timedelta(days=90)
@@ -50,6 +52,7 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
     page.select_option("select[name=business_type]", label="Gula aren")
     page.select_option("select[name=desa_code]", "32.02.19.2002")
     page.fill("input[name=formed_on]", formed.isoformat())
+    guide_shot("kube-baru")
     submit(page)
     page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit())
     kube = Kube.objects.get(name="KUBE Sauyunan Tani")
@@ -62,10 +65,12 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
         submit(page)
         page.wait_for_url(f"{site}/kube/{kube.pk}/anggota/")
     expect(page.locator("main table")).to_contain_text(people[4].name)
+    guide_shot("kube-anggota")
 
     record(page, site, kube, "T0.7", "passed")
     open_next_stage(page, site, kube)
     expect(page.locator("main h1 + p")).to_contain_text("T1")
+    guide_shot("kube-tahap-t1")
 
     page.goto(f"{site}/kube/{kube.pk}/ubah/")
     page.fill("input[name=bank_name]", "BRI Unit Kabandungan")
@@ -84,6 +89,7 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
     page.fill("input[name=amount]", "10000000")
     page.fill("input[name=transferred_on]", datetime.date.today().isoformat())
     page.fill("input[name=bank_reference]", "BRI-2026-0001")
+    guide_shot("stimulan-termin")
     submit(page)
     page.wait_for_url(f"{site}/kube/{kube.pk}/stimulan/")
 
@@ -95,6 +101,7 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
     page.fill("input[name=amount]", "9500000")
     page.click("main form[enctype] button[type=submit]")
     expect(page.locator("main")).to_contain_text("Wajan dan tungku")
+    guide_shot("lpj-ajukan")
     page.click(f"form[action='/kube/{kube.pk}/lpj/ajukan/'] button")
     page.wait_for_url(f"{site}/kube/{kube.pk}/lpj/")
 
@@ -102,6 +109,7 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
     log_in(admin_sukabumi)
     page.goto(f"{site}/kube/{kube.pk}/lpj/putusan/")
     page.check("input[name=verified][value='1']")
+    guide_shot("lpj-putusan")
     submit(page)
     page.wait_for_url(f"{site}/kube/{kube.pk}/lpj/")
 
@@ -111,4 +119,5 @@ def test_a_group_goes_from_t0_to_t2_on_a_phone(page, site, console, admin_sukabu
     kube.refresh_from_db()
     assert kube.stage == "T2" and not kube.overrides.exists()
     expect(page.locator("main h1 + p")).to_contain_text("T2")
+    guide_shot("kube-tahap-t2")
     assert console.csp_violations() == []

@@ -20,7 +20,7 @@ def browser_context_args() -> dict:
 
 
 def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
-    page, site, console, tksk_kabandungan, log_in
+    page, site, console, tksk_kabandungan, log_in, guide_shot
 ):
     make_rule_set(system_actor())
     kube = formed_kube(tksk_kabandungan)
@@ -37,6 +37,8 @@ def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
     page.check("input[name=roles][value=broker]")
     page.fill("textarea[name=what_done]", "Pertemuan kelompok di rumah ketua")
     key = page.input_value("input[name=idempotency_key]")
+    guide_shot("kunjungan-catat")
+    guide_shot("kunjungan-kehadiran", at="#attendance")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.reload()  # as after a send that failed: what was typed comes back, with the same key
@@ -50,6 +52,7 @@ def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
     contact = Contact.objects.get()
     assert contact.idempotency_key == key and contact.kube == kube
     assert Attendance.objects.filter(contact=contact, present=True).count() == 3
+    guide_shot("kunjungan-tersimpan")
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('keep')).length") == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -58,4 +61,6 @@ def test_a_visit_with_attendance_is_recorded_on_a_phone_and_survives_a_reload(
     cell = page.locator(f"tr[data-row='{tksk_kabandungan.pk}'] [data-role='zastrow:broker']").first
     expect(cell).to_have_attribute("data-count", "1")
     expect(page.locator("main svg").first).to_be_visible()
+    guide_shot("analitik-peran")
+    guide_shot("analitik-peran-matriks", at="#workers-h")
     assert console.csp_violations() == []

@@ -70,7 +70,7 @@ def fill_report(page, kube, month: str, omzet: int):
 
 
 def test_visit_and_report_recorded_offline_are_sent_once_and_a_conflict_is_resolved_by_the_worker(
-    page, site, console, tksk_kabandungan, log_in
+    page, site, console, tksk_kabandungan, log_in, guide_shot
 ):
     make_rule_set(system_actor())
     kube = formed_kube(tksk_kabandungan)
@@ -100,6 +100,7 @@ def test_visit_and_report_recorded_offline_are_sent_once_and_a_conflict_is_resol
     page.uncheck(f"#visit-attendance input[value='{members[0].pk}']")
     page.check("#visit-form input[name=roles][value=enabler]")
     page.fill("#visit-what", "Pertemuan kelompok di kebun")
+    guide_shot("luring-kunjungan", at="#visit-form")
     page.click("#visit-save")
     expect(count(page)).to_have_attribute("data-count", "1")
 
@@ -107,6 +108,7 @@ def test_visit_and_report_recorded_offline_are_sent_once_and_a_conflict_is_resol
     expect(count(page)).to_have_attribute("data-count", "2")
     page.reload()  # still offline: what waits is kept on the phone
     expect(count(page)).to_have_attribute("data-count", "2")
+    guide_shot("luring-menunggu", at="body")
     assert Contact.objects.count() == 0 and ProgressReport.objects.count() == 0
 
     # the signal returns: both are sent by themselves, once
@@ -123,7 +125,9 @@ def test_visit_and_report_recorded_offline_are_sent_once_and_a_conflict_is_resol
     assert Contact.objects.count() == 1 and ProgressReport.objects.count() == 1
     assert IdempotencyRecord.objects.filter(user=tksk_kabandungan).count() == 2
 
-    # a conflict: the office changes the report while the worker, offline, changes their copy (version 1)
+    # a conflict: the office changes the report while the worker, offline, changes their copy (version 1); the
+    # page's own refresh after the reload must have landed first, or it would fetch the office's change
+    page.wait_for_load_state("networkidle")
     change_at_the_office(tksk_kabandungan, kube, month, 2_222_000, version=1)
     context.set_offline(True)
     page.select_option("#report-kube", str(kube.pk))
@@ -141,6 +145,7 @@ def test_visit_and_report_recorded_offline_are_sent_once_and_a_conflict_is_resol
     expect(omzet.locator("[data-side=mine]")).to_have_text("3333000")
     expect(omzet.locator("[data-side=theirs]")).to_have_text("2222000")
     expect(count(page)).to_have_attribute("data-count", "1")  # nothing overwritten, nothing dropped
+    guide_shot("luring-bentrok", at="#offline-conflicts")
     report.refresh_from_db()
     assert (report.omzet, report.version) == (2_222_000, 2)
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_walk_in_is_referred_and_the_office_answers_through_the_letter_link(
-    page, site, console, fasilitator_cipeuteuy, tksk_kabandungan, log_in
+    page, site, console, fasilitator_cipeuteuy, tksk_kabandungan, log_in, guide_shot
 ):
     household = make_household(tksk_kabandungan, serial=12, id_dtks="DTKS-12", desil=2, head={"name": "Cucu Sumarni"})
     log_in(fasilitator_cipeuteuy)
@@ -24,6 +24,7 @@ def test_a_walk_in_is_referred_and_the_office_answers_through_the_letter_link(
     expect(page.locator("main")).to_contain_text("Cucu Sumarni")
     expect(page.locator("main")).to_contain_text("DTKS-12")  # the register status, shown at once
     assert household.head.nik not in page.url
+    guide_shot("puskesos-terima")
 
     page.check("input[name=channel][value=datang_langsung]")
     page.select_option("select[name=sector]", "kesehatan")
@@ -32,11 +33,13 @@ def test_a_walk_in_is_referred_and_the_office_answers_through_the_letter_link(
     page.click("form:has(input[name=step][value=case]) button[type=submit]")
     page.wait_for_url(lambda url: "/puskesos/kasus/" in url and url.rstrip("/").split("/")[-1].isdigit())
     case = Case.objects.get()
+    guide_shot("puskesos-kasus")
 
     page.goto(f"{site}/puskesos/kasus/{case.pk}/rujuk/")
     page.select_option("select[name=sector]", "kesehatan")
     page.fill("input[name=office]", "Puskesmas Kabandungan")
     page.fill("textarea[name=reason]", "Mohon dibantu pendaftaran PBI-JK")
+    guide_shot("puskesos-rujuk")
     page.click("main form button[type=submit].primary")
     page.wait_for_url(lambda url: "/puskesos/rujukan/" in url)
     referral = Referral.objects.get()
@@ -45,6 +48,8 @@ def test_a_walk_in_is_referred_and_the_office_answers_through_the_letter_link(
     page.click("form[action$='/surat/terbitkan/'] button")
     link = page.locator(".answer-link code").inner_text().strip()
     expect(page.locator(".answer-link svg")).to_be_visible()  # the QR code
+    guide_shot("rujukan-surat")
+    guide_shot("rujukan-surat-qr", at=".answer-link")
 
     page.context.clear_cookies()  # the office has no account
     page.goto(link)
@@ -53,6 +58,7 @@ def test_a_walk_in_is_referred_and_the_office_answers_through_the_letter_link(
     page.fill("textarea[name=response]", "Sudah didaftarkan sebagai peserta PBI-JK")
     page.fill("input[name=responder_name]", "dr. Rina")
     page.fill("input[name=responder_office]", "Puskesmas Kabandungan")
+    guide_shot("rujukan-jawaban")
     page.click("main form button[type=submit].primary")
     expect(page.locator("main")).not_to_contain_text("Cucu Sumarni Cucu Sumarni")
     referral.refresh_from_db()

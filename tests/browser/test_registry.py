@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def test_tksk_finds_a_family_by_name_ignoring_case_and_accents(page, site, console, tksk_kabandungan, log_in):
+def test_tksk_finds_a_family_by_name_ignoring_case_and_accents(
+    page, site, console, tksk_kabandungan, log_in, guide_shot
+):
     make_household(tksk_kabandungan, serial=1, head={"name": "Éncep Suryadi"})
     make_household(tksk_kabandungan, serial=2, head={"name": "Ujang Hermawan"})
     log_in(tksk_kabandungan)
@@ -25,12 +27,13 @@ def test_tksk_finds_a_family_by_name_ignoring_case_and_accents(page, site, conso
     page.fill("input[name=q]", "ENCEP")
     expect(results).not_to_contain_text("Hermawan")
     expect(results).to_contain_text("Suryadi")
+    guide_shot("registri-cari", full_page=True)
     assert "ENCEP" not in page.url  # a name typed in the search never goes into the address
     assert console.csp_violations() == []
 
 
 def test_an_upload_with_bad_rows_shows_them_and_the_rejection_report_downloads(
-    page, site, console, settings, tmp_path, tksk_kabandungan, log_in
+    page, site, console, settings, tmp_path, tksk_kabandungan, log_in, guide_shot
 ):
     settings.TASKS = IMMEDIATE
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -41,6 +44,7 @@ def test_an_upload_with_bad_rows_shows_them_and_the_rejection_report_downloads(
     page.click("form button[type=submit]")
     page.wait_for_url(lambda url: "/registri/impor/" in url and url.rstrip("/").split("/")[-1].isdigit())
     page.wait_for_selector("text=nik_bukan_16_digit")
+    guide_shot("impor-ditolak", at=".card:has(a[href$='ditolak.csv'])")
     with page.expect_download() as info:
         page.click("a[href$='ditolak.csv']")
     download = info.value

@@ -31,7 +31,9 @@ def html_lang(page) -> str:
 
 
 @pytest.mark.browser
-def test_tksk_logs_in_and_sees_their_kecamatan_on_the_home_page(page, site, console, tksk_kabandungan, log_in):
+def test_tksk_logs_in_and_sees_their_kecamatan_on_the_home_page(
+    page, site, console, tksk_kabandungan, log_in, guide_shot
+):
     log_in(tksk_kabandungan)
 
     assert page.url == f"{site}/"
@@ -43,6 +45,7 @@ def test_tksk_logs_in_and_sees_their_kecamatan_on_the_home_page(page, site, cons
     assert KABANDUNGAN in main.inner_text()
     # The role links to the kecamatan's own page.
     assert page.locator(f'main a[href="/wilayah/{KABANDUNGAN}/"]').count() >= 1
+    guide_shot("beranda-tksk")
     assert_no_csp_violations(console)
 
 
@@ -85,7 +88,9 @@ def test_changing_the_language_to_english_holds_on_the_next_page(page, site, con
 
 
 @pytest.mark.browser
-def test_admin_picks_a_desa_with_the_area_picker_and_creates_a_user_there(page, site, console, admin_sukabumi, log_in):
+def test_admin_picks_a_desa_with_the_area_picker_and_creates_a_user_there(
+    page, site, console, admin_sukabumi, log_in, guide_shot
+):
     log_in(admin_sukabumi)
     page.goto(f"{site}/akun/pengguna/baru/")
     assert_assets_loaded(page)
@@ -108,6 +113,7 @@ def test_admin_picks_a_desa_with_the_area_picker_and_creates_a_user_there(page, 
     assert page.input_value("input[name=area_code]") == CIPEUTEUY
     assert page.locator('select[data-level="desa"] option:checked').get_attribute("value") == CIPEUTEUY
     assert "Cipeuteuy" in page.locator(".area-picker .picked").inner_text()
+    guide_shot("pengguna-wilayah", at=".area-picker")
 
     page.fill("input[name=username]", "fasilitator.baru")
     page.fill("input[name=full_name]", "Nining Suryani")
@@ -122,6 +128,7 @@ def test_admin_picks_a_desa_with_the_area_picker_and_creates_a_user_there(page, 
     assert "Nining Suryani" in page.locator("main").inner_text()
     assert "Cipeuteuy" in page.locator("main").inner_text()
     assert user.check_password(NEW_PASSWORD)
+    guide_shot("pengguna-rincian")
     assert_no_csp_violations(console)
 
 
