@@ -35,7 +35,8 @@ run: setup
 
 test: $(DEV)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto -m "not browser"
+	$(BIN)/python -m pytest tests/browser -m browser -p no:xdist
 
 lint: $(DEV)
 	$(BIN)/ruff check .

@@ -127,7 +127,7 @@ def log_in(page, site):
     """log_in(user): fill the real login form in the browser and wait to leave the login page."""
 
     def do(user, password: str = PASSWORD):
-        page.context.clear_cookies()  # a fresh login: nothing of the previous user's session can race with it
+        page.context.clear_cookies(name="sessionid")  # a fresh login: no earlier session can race with it
         page.goto(f"{site}/akun/masuk/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
