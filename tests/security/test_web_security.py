@@ -182,7 +182,8 @@ def production_env(**extra) -> dict:
         **extra,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest in this process, never in production
+    # set by the browser tests' conftest in this process, never in production
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
