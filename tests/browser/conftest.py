@@ -13,8 +13,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import PASSWORD
+
+
+class OneAtATimeWSGIServer(WSGIServer):
+    """The live server answering one request at a time. With SQLite's in-memory test database the server's threads
+    share the test's one connection, and requests in parallel (a page, its service worker, a background refresh)
+    locked its tables ("database table is locked: django_session"). Django's server closes each connection when it
+    is not threaded, so a browser's keep-alive never blocks it."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # LiveServerThread.run() already gave its thread the connections
+
+
+LiveServerThread.server_class = OneAtATimeWSGIServer
 
 # Playwright's sync API keeps an asyncio event loop marked as running in the main thread, so Django's ORM (fixtures,
 # assertions on the database) would otherwise refuse to run with SynchronousOnlyOperation.
