@@ -22,7 +22,7 @@ class DateInput(forms.DateInput):
 
 class AnalyticsFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     area = AreaFilterField(label=_("Area"))
 
     def __init__(self, *args, actor, **kwargs):

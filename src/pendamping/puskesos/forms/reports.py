@@ -16,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ReportFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
     area = AreaFilterField(label=_("Area"))
 
     def __init__(self, *args, actor, **kwargs):
