@@ -23,7 +23,8 @@ Knobs (environment):
    stages T0-T3 with their stage changes, monthly progress reports with a typology from entering T1 (at most the last
    12 months; some groups stop reporting, some have a falling omzet), stimulus tranches, an LPJ per group past T0
    with lines, some gate overrides; 200,000 mentoring contacts over a year with their roles (Zastrow and TKS);
-   30,000 Puskesos cases with about 15,000 referrals. Then VACUUM ANALYZE.
+   30,000 Puskesos cases with about 15,000 referrals. Then the standing kept on each group (`pendamping
+   kube-standing`, as the services keep it) and each contact's role codes, and VACUUM ANALYZE.
 4. In a child process: reports.selectors.dashboard as an admin of 32.02 for the kabupaten, the kecamatan with the
    most KUBE and its first desa, 2 warm-up runs then BENCH_SCALE_RUNS timed runs each (p50, p95, queries); and the
    whole page /dasbor/<code>/ through Django's test client the same way.
@@ -317,6 +318,12 @@ UNION
 SELECT id, 'tks', lpad((1 + id %% 14)::text, 2, '0')
 FROM mentoring_contact WHERE what_done LIKE '%%(bench)' AND id %% 2 = 0;
 
+-- each contact's Zastrow role codes kept on it, as contact_record writes them
+UPDATE mentoring_contact c SET zastrow_codes = r.codes
+FROM (SELECT contact_id, ',' || string_agg(code, ',' ORDER BY code) || ',' AS codes FROM mentoring_contactrole
+      WHERE scheme = 'zastrow' GROUP BY contact_id) r
+WHERE r.contact_id = c.id AND c.what_done LIKE '%%(bench)';
+
 -- Puskesos: cases of households 601..700 of each desa, received over the last year; older ones mostly ended
 CREATE TEMP TABLE b_case ON COMMIT DROP AS
 SELECT g, d.code AS desa, d.kec, current_date - (g * 13 %% 365) AS received_on,
@@ -486,6 +493,9 @@ def prepare() -> dict:
         info["generate_s"] = None
     else:
         info["generate_s"] = generate(info["users"]["system"])
+        # the standing kept on each group (members, latest report, falling omzet, latest contact), as the services
+        # keep it: counted once here for the groups made set-based above
+        run([str(BIN / "pendamping"), "kube-standing"], env)
         started = time.perf_counter()
         with pg(PG_URL) as conn:
             conn.execute("VACUUM ANALYZE")

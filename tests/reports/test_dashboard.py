@@ -119,3 +119,22 @@ def test_a_kabupaten_dashboard_is_kept_for_a_while_and_counted_again_on_request(
     kecamatan = client.get(reverse("reports:dashboard", args=["32.02.19"]))
     assert kecamatan.context["counted_at"] is None  # a kecamatan is always counted live
     cache.clear()
+
+
+def test_open_cases_are_overdue_after_the_days_of_their_sector(admin_sukabumi, tksk_kabandungan):
+    from pendamping.areas.models import Area
+    from pendamping.puskesos.vocab import ProblemKind, Sector
+    from pendamping.reports.selectors import dashboard
+    from tests.puskesos.helpers import make_case
+
+    today = datetime.date.today()
+    ago = lambda days: today - datetime.timedelta(days=days)  # noqa: E731
+    # perlindungan: 7 days; kesehatan: 14; any other sector: PUSKESOS_CASE_DAYS (30)
+    make_case(tksk_kabandungan, sector=Sector.PERLINDUNGAN, problem_kind=ProblemKind.LAINNYA, received_on=ago(8))
+    make_case(tksk_kabandungan, sector=Sector.PERLINDUNGAN, problem_kind=ProblemKind.LAINNYA, received_on=ago(7))
+    make_case(tksk_kabandungan, sector=Sector.KESEHATAN, received_on=ago(15))
+    make_case(tksk_kabandungan, sector=Sector.KESEHATAN, received_on=ago(10))
+    make_case(tksk_kabandungan, sector=Sector.PENDIDIKAN, problem_kind=ProblemKind.LAINNYA, received_on=ago(20))
+    make_case(tksk_kabandungan, sector=Sector.PENDIDIKAN, problem_kind=ProblemKind.LAINNYA, received_on=ago(31))
+    board = dashboard(actor=admin_sukabumi, area=Area.objects.get(code="32.02.19"))
+    assert (board.puskesos["open_cases"], board.puskesos["overdue_cases"]) == (6, 3)

@@ -1,4 +1,6 @@
-"""Security headers that Django does not set by itself."""
+"""Security headers that Django does not set by itself, and the sliding end of a session."""
+
+import time
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,4 +30,27 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class SessionIdleMiddleware:
+    """A session ends after SESSION_IDLE_MINUTES without a request: a request pushes its end forward (the session is
+    saved with a new expiry and cookie) when it was last pushed SESSION_TOUCH_SECONDS or more ago. Not on every
+    request, which cost a database write per page under load; the end comes at most that many seconds early."""
+
+    KEY = "_idle_touched"
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.seconds = int(getattr(settings, "SESSION_TOUCH_SECONDS", 60))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.seconds:
+                session[self.KEY] = now
         return response

@@ -87,6 +87,16 @@ class Kube(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.CharField(max_length=300, blank=True)
+    # its standing, copied from its members, reports and contacts by kube.standing.refresh (see there), never edited
+    member_count = models.PositiveSmallIntegerField(_("active members"), default=0, db_default=0, editable=False)
+    last_report_month = models.DateField(_("latest report"), null=True, blank=True, editable=False)
+    last_typology = models.CharField(
+        _("latest typology"), max_length=14, choices=Typology.choices, blank=True, editable=False
+    )
+    falling_streak = models.PositiveSmallIntegerField(
+        _("reports in a row with a falling omzet"), default=0, db_default=0, editable=False
+    )
+    last_contact_on = models.DateField(_("latest contact"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["desa_id", "name"]

@@ -65,6 +65,10 @@ class Contact(models.Model):
     version = models.PositiveIntegerField(default=1)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.CharField(max_length=300, blank=True)
+    # the codes of its Zastrow roles as ",broker,enabler,": a copy of its ContactRole rows written with them by
+    # contact_record (a contact is never edited), so that the dashboard counts role coverage in the same scan as the
+    # contacts instead of joining every role of the quarter
+    zastrow_codes = models.CharField(max_length=120, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["-contact_date", "-id"]

@@ -12,17 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import models
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, Value, When
 from django.utils import timezone
 
 from pendamping.accounts.permissions import can
 from pendamping.areas.models import Area
 from pendamping.areas.vocab import AreaLevel
 from pendamping.core.scoping import scope_q
-from pendamping.kube.models import GateOverride, Kube, KubeMember, LpjLine, ProgressReport, StimulusTranche
+from pendamping.kube.models import GateOverride, Kube, LpjLine, StimulusTranche
 from pendamping.kube.vocab import KubeStatus, LpjState, Stage, Typology
-from pendamping.mentoring.models import Contact, ContactRole
-from pendamping.mentoring.vocab import Method, RoleScheme, SocialWorkRole
+from pendamping.mentoring.models import Contact
+from pendamping.mentoring.vocab import Method, SocialWorkRole
 from pendamping.puskesos.models import Case, Referral
 from pendamping.puskesos.vocab import OPEN_CASE_STATUSES, OPEN_REFERRAL_STATUSES
 from pendamping.registry.models import Household
@@ -64,28 +65,36 @@ class Dashboard:
 
 
 def _kube_part(actor, code: str, child_len: int, rows: dict) -> tuple[dict, dict, dict]:
+    from pendamping.kube.selectors.progress import with_flag_annotations
+    from pendamping.mentoring.selectors.contacts import no_contact_q
+
+    today = timezone.localdate()
     groups = _scoped(Kube.objects.filter(deleted_at__isnull=True), actor, "desa__code", "kube.view", code)
     by_stage = {stage: 0 for stage in Stage.values}
     by_status = {status: 0 for status in KubeStatus.values}
-    for desa_id, stage, status, n in (
-        groups.order_by().values_list("desa_id", "stage", "status").annotate(n=Count("id"))
+    by_typology = {value: 0 for value in Typology.values}
+    flags = {"no_report": 0, "falling_omzet": 0, "no_contact": 0}
+    members = no_report = 0
+    # two passes over the groups (the standing kept on each): by desa, stage and status; then the live ones by
+    # typology and flags (few groups: hashed, where grouping by desa as well would sort every group's row)
+    for desa_id, stage, status, n, active in (
+        groups.order_by().values_list("desa_id", "stage", "status").annotate(n=Count("id"), active=Sum("member_count"))
     ):
         by_status[status] += n
         if status != KubeStatus.BUBAR:
             by_stage[stage] += n
+            members += active
             rows[_child(code, desa_id, child_len)]["kube"] += n
-    latest = ProgressReport.objects.filter(kube=OuterRef("pk")).order_by("-month").values("typology")[:1]
-    live = groups.exclude(status=KubeStatus.BUBAR)
-    by_typology = {value: 0 for value in Typology.values}
-    no_report = 0
-    for typology, n in (
-        live.annotate(typology=Subquery(latest)).order_by().values_list("typology").annotate(n=Count("id"))
-    ):
+    standing = with_flag_annotations(groups.exclude(status=KubeStatus.BUBAR), today).annotate(
+        no_contact=ExpressionWrapper(no_contact_q(today), output_field=BooleanField())
+    )
+    for typology, *flagged, n in standing.order_by().values_list("last_typology", *flags).annotate(n=Count("id")):
         if typology:
             by_typology[typology] += n
         else:
             no_report += n
-    members = KubeMember.objects.filter(left_on__isnull=True, kube__in=live.values("pk")).count()
+        for flag, on in zip(flags, flagged, strict=True):
+            flags[flag] += n if on else 0
     tranches = StimulusTranche.objects.filter(kube__in=groups.values("pk")).aggregate(
         total=Sum("amount"), n=Count("id")
     )
@@ -107,18 +116,9 @@ def _kube_part(actor, code: str, child_len: int, rows: dict) -> tuple[dict, dict
         "accounted": accounted or 0,
         "lpj_states": [(LpjState(s).label, s, lpj_states.get(s, 0)) for s in LpjState.values],
     }
-    from pendamping.kube.selectors.progress import falling_omzet_ids, with_flag_annotations
-    from pendamping.mentoring.selectors.contacts import no_contact_q
-
-    today = timezone.localdate()
-    flags = {
-        "no_report": with_flag_annotations(live).filter(no_report=True).count(),
-        "falling_omzet": len(falling_omzet_ids(live)),
-        "no_contact": live.filter(no_contact_q(today)).count(),
-        "overrides": GateOverride.objects.filter(
-            kube__in=groups.values("pk"), created_at__date__gte=today - datetime.timedelta(days=365)
-        ).count(),
-    }
+    flags["overrides"] = GateOverride.objects.filter(
+        kube__in=groups.values("pk"), created_at__date__gte=today - datetime.timedelta(days=365)
+    ).count()
     return kube, money, flags
 
 
@@ -132,17 +132,18 @@ def _contacts_part(actor, code: str, child_len: int, rows: dict) -> dict:
         code,
     )
     by_method = {value: 0 for value in Method.values}
+    roles = {value: 0 for value in SocialWorkRole.values}
     total = 0
-    for desa_id, method, n in contacts.order_by().values_list("desa_id", "method").annotate(n=Count("id")):
+    # the roles from the copy of its role codes kept on each contact (Contact.zastrow_codes), in the same scan
+    counts = {role: Count("id", filter=Q(zastrow_codes__contains=f",{role},")) for role in roles}
+    for desa_id, method, n, *by_role in (
+        contacts.order_by().values_list("desa_id", "method").annotate(n=Count("id"), **counts)
+    ):
         by_method[method] += n
         total += n
         rows[_child(code, desa_id, child_len)]["contacts"] += n
-    roles = dict(
-        ContactRole.objects.filter(scheme=RoleScheme.ZASTROW, contact__in=contacts.values("pk"))
-        .order_by()
-        .values_list("code")
-        .annotate(n=Count("id"))
-    )
+        for role, count in zip(roles, by_role, strict=True):
+            roles[role] += count
     return {
         "days": CONTACT_DAYS,
         "total": total,
@@ -160,17 +161,25 @@ def _puskesos_part(actor, code: str, child_len: int, rows: dict) -> dict:
     policy = settings.PENDAMPING
     default_days = int(policy.get("PUSKESOS_CASE_DAYS", 30))
     by_sector_days = policy.get("PUSKESOS_CASE_DAYS_BY_SECTOR", {})
-    open_cases = cases.filter(status__in=list(OPEN_CASE_STATUSES))
+    # a case is overdue when it is open longer than the days of its sector (received before the limit)
+    limit = models.Case(
+        *[
+            When(sector=sector, then=Value(today - datetime.timedelta(days=int(days))))
+            for sector, days in by_sector_days.items()
+        ],
+        default=Value(today - datetime.timedelta(days=default_days)),
+        output_field=models.DateField(),
+    )
     opened = overdue = 0
-    for (
-        desa_id,
-        sector,
-        received_on,
-    ) in open_cases.order_by().values_list("desa_id", "sector", "received_on"):
-        opened += 1
-        rows[_child(code, desa_id, child_len)]["cases"] += 1
-        if (today - received_on).days > int(by_sector_days.get(sector, default_days)):
-            overdue += 1
+    for desa_id, n, late in (
+        cases.filter(status__in=list(OPEN_CASE_STATUSES))
+        .order_by()
+        .values_list("desa_id")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(received_on__lt=limit)))
+    ):
+        opened += n
+        overdue += late
+        rows[_child(code, desa_id, child_len)]["cases"] += n
     referrals = Referral.objects.filter(case__in=cases.values("pk"))
     ref = referrals.aggregate(
         open=Count("id", filter=Q(status__in=list(OPEN_REFERRAL_STATUSES))),

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from pendamping.areas.selectors import subtree_q
@@ -49,19 +48,8 @@ def kubes_visible(*, actor, filters: KubeFilter | None = None, capability: str =
             groups = groups.filter(**{name: getattr(filters, name)})
     if filters.budget_year:
         groups = groups.filter(budget_year=filters.budget_year)
-    # a subquery, not a grouped join: a page of the list is sorted and cut first, then its members counted
-    active = (
-        KubeMember.objects.filter(kube=OuterRef("pk"), left_on__isnull=True)
-        .order_by()
-        .values("kube")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        groups.select_related("desa", "kecamatan", "business_type", "pendamping")
-        .annotate(member_count=Coalesce(Subquery(active), 0))
-        .order_by("desa_id", "name", "pk")
-    )
+    # member_count is kept on each group (kube.standing)
+    return groups.select_related("desa", "kecamatan", "business_type", "pendamping").order_by("desa_id", "name", "pk")
 
 
 def members_of(*, groups: QuerySet[Kube]) -> QuerySet[KubeMember]:

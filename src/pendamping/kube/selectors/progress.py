@@ -13,8 +13,8 @@ Flags (set-based: a fixed number of queries for any number of groups):
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -76,62 +76,38 @@ def no_report_cutoff(today: datetime.date | None = None) -> datetime.date:
 
 
 def with_flag_annotations(groups: QuerySet[Kube], today: datetime.date | None = None) -> QuerySet[Kube]:
-    """Annotate `latest_report_month`, `reporting_since` and the boolean `no_report` (see the module's note)."""
+    """Annotate `reporting_since` and the booleans `no_report` and `falling_omzet` (see the module's note), from the
+    standing kept on each group (kube.standing)."""
     cutoff = no_report_cutoff(today)
-    latest = ProgressReport.objects.filter(kube=OuterRef("pk")).order_by("-month").values("month")[:1]
     entered = (
         StageChange.objects.filter(kube=OuterRef("pk"), from_stage=Stage.T0)
         .order_by("changed_on")
         .values("changed_on")[:1]
     )
-    return groups.annotate(
-        latest_report_month=Subquery(latest),
-        reporting_since=Coalesce(Subquery(entered), F("formed_on")),
-    ).annotate(
+    return groups.annotate(reporting_since=Coalesce(Subquery(entered), F("formed_on"))).annotate(
         no_report=ExpressionWrapper(
             Q(stage__in=[Stage.T1, Stage.T2, Stage.T3])
             & ~Q(status=KubeStatus.BUBAR)
             & (
-                Q(latest_report_month__lt=cutoff)
-                | Q(latest_report_month__isnull=True, reporting_since__lt=add_months(cutoff, 1))
+                Q(last_report_month__lt=cutoff)
+                | Q(last_report_month__isnull=True, reporting_since__lt=add_months(cutoff, 1))
             ),
             output_field=BooleanField(),
-        )
+        ),
+        falling_omzet=ExpressionWrapper(falling_omzet_q(), output_field=BooleanField()),
     )
 
 
-def falling_omzet_ids(groups: QuerySet[Kube]) -> set[int]:
-    """The ids of the groups (of a queryset) whose omzet fell in each of their latest KUBE_FALLING_OMZET_MONTHS
-    reports: one query for any number of groups."""
-    months = _policy("KUBE_FALLING_OMZET_MONTHS")
-    rows = (
-        ProgressReport.objects.filter(kube__in=groups.values("pk"))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("kube_id")], order_by=F("month").desc()))
-        .filter(rank__lte=months + 1)
-        .values_list("kube_id", "omzet", "rank")
-    )
-    series: dict[int, dict[int, int]] = {}
-    for kube_id, omzet, rank in rows:
-        series.setdefault(kube_id, {})[rank] = omzet
-    falling = set()
-    for kube_id, by_rank in series.items():
-        if len(by_rank) < months + 1:
-            continue
-        newest_first = [by_rank[rank] for rank in range(1, months + 2)]
-        if all(newer < older for newer, older in zip(newest_first, newest_first[1:], strict=False)):
-            falling.add(kube_id)
-    return falling
+def falling_omzet_q() -> Q:
+    """The groups whose omzet fell in each of their latest KUBE_FALLING_OMZET_MONTHS reports (the count of falling
+    reports in a row is kept on each group, kube.standing)."""
+    return Q(falling_streak__gte=_policy("KUBE_FALLING_OMZET_MONTHS"))
 
 
 def kube_flags(*, kube: Kube, today: datetime.date | None = None) -> list[str]:
     """The flags of one group (the same rules as the list)."""
-    groups = Kube.objects.filter(pk=kube.pk)
-    flags = []
-    if with_flag_annotations(groups, today).values_list("no_report", flat=True).first():
-        flags.append(FLAG_NO_REPORT)
-    if kube.pk in falling_omzet_ids(groups):
-        flags.append(FLAG_FALLING_OMZET)
-    return flags
+    row = with_flag_annotations(Kube.objects.filter(pk=kube.pk), today).values("no_report", "falling_omzet").first()
+    return [flag for flag in (FLAG_NO_REPORT, FLAG_FALLING_OMZET) if row and row[flag]]
 
 
 @dataclass
@@ -141,26 +117,20 @@ class FlaggedGroup:
 
 
 def flagged_groups(*, actor, area: str = "", today: datetime.date | None = None) -> list[FlaggedGroup]:
-    """The live groups in the actor's areas (under `area` when given) with at least one flag: two queries."""
+    """The live groups in the actor's areas (under `area` when given) with at least one flag: one query."""
     groups = scoped(Kube.objects.filter(deleted_at__isnull=True), actor, KUBE_AREA, VIEW)
     if area:
         groups = groups.filter(subtree_q(area, KUBE_AREA))
-    falling = falling_omzet_ids(groups)
     rows = (
         with_flag_annotations(groups, today)
-        .filter(Q(no_report=True) | Q(pk__in=falling))
+        .filter(Q(no_report=True) | Q(falling_omzet=True))
         .select_related("desa", "kecamatan", "pendamping")
         .order_by("desa_id", "name", "pk")
     )
-    result = []
-    for kube in rows:
-        flags = []
-        if kube.no_report:
-            flags.append(FLAG_NO_REPORT)
-        if kube.pk in falling:
-            flags.append(FLAG_FALLING_OMZET)
-        result.append(FlaggedGroup(kube=kube, flags=flags))
-    return result
+    return [
+        FlaggedGroup(kube=kube, flags=[flag for flag in (FLAG_NO_REPORT, FLAG_FALLING_OMZET) if getattr(kube, flag)])
+        for kube in rows
+    ]
 
 
 # -- partnerships and e-Warung ------------------------------------------------------------------------------------

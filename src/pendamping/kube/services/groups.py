@@ -27,6 +27,7 @@ from pendamping.registry.models import Person
 from pendamping.targeting.models import ScreeningResult
 from pendamping.targeting.vocab import Decision, FundingSource
 
+from .. import standing
 from ..models import ActivityRecord, BusinessType, GateOverride, Kube, KubeMember, Lpj, StageChange, StimulusRate
 from ..vocab import (
     EVALUATIONS,
@@ -337,6 +338,7 @@ def kube_member_add(
         raise ValidationError(
             {"person": _("%(name)s was just added elsewhere; reload the page.") % {"name": person.name}}
         ) from None
+    standing.refresh([kube.pk])
     audit_record(
         actor=actor,
         action="kube.member_add",
@@ -396,6 +398,7 @@ def _member_end(actor, member: KubeMember, left_on: datetime.date, leave_reason:
     member.leave_reason = leave_reason
     member.leave_note = note.strip()[:300]
     member.save(update_fields=["left_on", "leave_reason", "leave_note"])
+    standing.refresh([member.kube_id])
     audit_record(
         actor=actor,
         action="kube.member_leave",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pendamping.core.audit import audit_record, changes_between, snapshot
 
-from .. import typology
+from .. import standing, typology
 from ..models import CashEntry, EWarung, EWarungMonth, EWarungStockout, Kube, Partnership, ProgressReport
 from ..vocab import (
     ASSESSED_INDICATORS,
@@ -321,6 +321,7 @@ def progress_report_submit(
         reason=reason,
     )
     _recompute_later(actor, kube, report.month)
+    standing.refresh([kube.pk])
     return report
 
 

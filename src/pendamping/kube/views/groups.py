@@ -34,7 +34,7 @@ from ..forms.groups import (
     StageAdvanceForm,
     StatusForm,
 )
-from ..models import Attachment, BusinessType, Kube
+from ..models import Attachment, BusinessType
 from ..selectors import groups as selectors
 from ..selectors import progress as progress_selectors
 from ..services import groups as services
@@ -65,9 +65,6 @@ def kube_list(request):
     form, filters = _filters(request)
     groups = progress_selectors.with_flag_annotations(selectors.kubes_visible(actor=request.user, filters=filters))
     page = Paginator(groups, 25).get_page(request.GET.get("page"))
-    falling = progress_selectors.falling_omzet_ids(Kube.objects.filter(pk__in=[g.pk for g in page]))
-    for group in page:
-        group.falling_omzet = group.pk in falling
     query = request.GET.copy()
     query.pop("page", None)
     return render(

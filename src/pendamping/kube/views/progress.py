@@ -257,7 +257,7 @@ def flagged_export(request):
             row.kube.desa.name,
             row.kube.kecamatan.name,
             row.kube.stage,
-            row.kube.latest_report_month,
+            row.kube.last_report_month,
             row.kube.pendamping.full_name if row.kube.pendamping else "",
             " ".join(row.flags),
             ", ".join(str(labels.get(flag, flag)) for flag in row.flags),

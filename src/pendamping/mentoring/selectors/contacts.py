@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -286,24 +286,22 @@ def no_contact_days() -> int:
 
 
 def no_contact_q(today: datetime.date) -> Q:
-    """The rule of kube_without_contact as a filter of groups, without its annotation (for counts): no contact on or
-    after the limit, and either a contact before it or formed before it. Probes the index of contacts by group."""
+    """The rule of kube_without_contact as a filter of groups: its latest contact (kept on the group,
+    kube.standing) before the limit, or none and formed before it."""
     limit = today - datetime.timedelta(days=no_contact_days())
-    contacts = Contact.objects.filter(kube=OuterRef("pk"), deleted_at__isnull=True)
-    return ~Exists(contacts.filter(contact_date__gte=limit)) & (Exists(contacts) | Q(formed_on__lt=limit))
+    return Q(last_contact_on__lt=limit) | Q(last_contact_on__isnull=True, formed_on__lt=limit)
 
 
 def kube_without_contact(*, actor, today: datetime.date, capability: str = VIEW) -> QuerySet[Kube]:
     """The live groups (T0 to T3, not bubar) in the actor's areas whose last contact is more than
     MENTORING_NO_CONTACT_DAYS days ago, or with no contact and formed more than that many days ago; one query, with
     `last_contact` annotated, the longest left alone first."""
-    limit = today - datetime.timedelta(days=no_contact_days())
     groups = scoped(Kube.objects.filter(deleted_at__isnull=True), actor, "desa__code", capability)
     return (
         groups.filter(stage__in=Stage.values)
         .exclude(status=KubeStatus.BUBAR)
-        .annotate(last_contact=Max("contacts__contact_date", filter=Q(contacts__deleted_at__isnull=True)))
-        .filter(Q(last_contact__lt=limit) | Q(last_contact__isnull=True, formed_on__lt=limit))
+        .filter(no_contact_q(today))
+        .annotate(last_contact=F("last_contact_on"))
         .select_related("desa", "kecamatan", "pendamping")
         .order_by(F("last_contact").asc(nulls_first=True), "formed_on", "pk")
     )

@@ -20,6 +20,7 @@ from pendamping.areas.models import Area
 from pendamping.areas.vocab import AreaLevel
 from pendamping.core.audit import audit_record
 from pendamping.core.scoping import require
+from pendamping.kube import standing as kube_standing
 from pendamping.kube.models import Kube, KubeMember
 from pendamping.kube.services import groups as kube_groups
 from pendamping.kube.services.common import attachment_check, prepared_upload
@@ -104,6 +105,11 @@ def _coordinate(value, field: str, limit: int, errors: dict):
         )
         return None
     return number
+
+
+def zastrow_codes(roles) -> str:
+    """The Zastrow roles of a contact as kept on it (Contact.zastrow_codes): ",broker,enabler,"."""
+    return f",{','.join(sorted(set(roles)))}," if roles else ""
 
 
 @transaction.atomic
@@ -249,6 +255,7 @@ def contact_record(
         longitude=longitude,
         idempotency_key=idempotency_key,
         recorded_by=_user(actor),
+        zastrow_codes=zastrow_codes(roles),
     )
     try:
         with transaction.atomic():
@@ -265,6 +272,8 @@ def contact_record(
         except ValidationError as error:
             raise ValidationError({"activity": error.messages}) from None
         contact.save(update_fields=["activity_record"])
+    if contact.kube_id:
+        kube_standing.refresh([contact.kube_id])
     ContactRole.objects.bulk_create(
         [ContactRole(contact=contact, scheme=RoleScheme.ZASTROW, code=code) for code in roles]
         + [ContactRole(contact=contact, scheme=RoleScheme.TKS, code=code) for code in tks_roles]
@@ -374,6 +383,8 @@ def contact_delete(*, actor, contact: Contact, reason: str) -> Contact:
         contact.deleted_at = timezone.now()
         contact.deleted_reason = reason.strip()[:300]
         contact.save(update_fields=["deleted_at", "deleted_reason"])
+        if contact.kube_id:
+            kube_standing.refresh([contact.kube_id])
         audit_record(
             actor=actor, action="mentoring.contact_delete", obj=contact, area_code=contact.desa_id, reason=reason
         )
