@@ -39,7 +39,7 @@ class Household(models.Model):
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     alamat = models.CharField(_("address"), max_length=200, blank=True)
     id_dtks = models.CharField(_("ID DTKS"), max_length=50, blank=True)
-    desil = models.PositiveSmallIntegerField(_("desil DTSEN"), null=True, blank=True, db_index=True)
+    desil = models.PositiveSmallIntegerField(_("desil DTSEN"), null=True, blank=True)
     desil_period = models.CharField(_("desil period"), max_length=7, blank=True, help_text="2026-Q3")
     padan_dukcapil = models.BooleanField(_("padan Dukcapil"), default=False)
     pkh_status = models.CharField(_("PKH status"), max_length=30, choices=PkhStatus.choices, blank=True)
@@ -66,12 +66,14 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         # Plain btree indexes (Meta.indexes, not db_index=True): db_index on a CharField also builds a second
         # varchar_pattern_ops "_like" index on PostgreSQL, which no query here uses (searches are by equality) and
-        # which every insert of a large import paid for.
+        # which every insert of a large import paid for. (The "_like" index of the desa foreign key stays: the
+        # area filters are `desa_id = code OR desa_id LIKE 'code.%'`, and a database collation other than C can
+        # serve the LIKE only from it.) No index of its own for id_dtks, desil, pkh_status or poverty_class
+        # (migration 0007): no query looks a household up by them; the filters by them come with an area and are
+        # served by the desa indexes below, and a count over all households reads the table (tenths of a second
+        # at 300,000 households, measured); each such index cost every imported household an insert.
         indexes = [
             models.Index(fields=["no_kk"], name="registry_household_no_kk_idx"),
-            models.Index(fields=["id_dtks"], name="registry_household_dtks_idx"),
-            models.Index(fields=["pkh_status"], name="registry_household_pkh_idx"),
-            models.Index(fields=["poverty_class"], name="registry_household_pov_idx"),
             # the dashboard's households by desa, desil and poverty class, counted from the index alone
             models.Index(
                 fields=["desa", "desil", "poverty_class"],
@@ -130,7 +132,10 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.CharField(max_length=300, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    # Only the few merged records have one: a partial index (Meta) instead of the foreign key's own index over every row.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", db_index=False
+    )
 
     objects = LiveQuerySet.as_manager()
 
@@ -142,7 +147,12 @@ class Person(models.Model):
         # that unique=True adds on PostgreSQL. name_normalized has no index of its own: the dedup index starts with
         # it (equality), and the name search is a substring match (LIKE '%...%') that no btree serves.
         constraints = [models.UniqueConstraint(fields=["nik"], name="registry_person_nik_unique")]
-        indexes = [models.Index(fields=["name_normalized", "birth_date"], name="registry_person_dedup_idx")]
+        indexes = [
+            models.Index(fields=["name_normalized", "birth_date"], name="registry_person_dedup_idx"),
+            models.Index(
+                fields=["merged_into"], condition=Q(merged_into__isnull=False), name="registry_person_merged_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
