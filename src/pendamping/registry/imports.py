@@ -46,12 +46,17 @@ Decisions:
   that KK is rejected (`kk_tidak_konsisten`) naming the columns that differ; nothing is guessed.
 - **Blank rows** are skipped and counted in the messages; they are not "read".
 - Rows are numbered as a spreadsheet user sees them: the header is row 1, the first data row is row 2.
-- **Speed** (issue 3; figures in bench/RESULTS.md, "Registry import"). Most of a large import's time is now
-  PostgreSQL's: inserting into the indexed person and household tables and, at COMMIT, the deferred foreign-key
-  checks of every new row. Indexes are never dropped and rebuilt around an import (others use the tables). A NUL
-  character in a cell that RowChecker takes still stops the import on PostgreSQL (text cannot hold it), as before.
-  Tried and left: checking the canonical forms set-based in SQL on a raw text copy of the file (about 20 µs a row
-  in PostgreSQL, more than the Python fast path costs, and on the database's one core).
+- **Speed** (issue 3; figures in bench/RESULTS.md, "Registry import"). Most of a large import's time is
+  PostgreSQL's: inserting into the indexed person and household tables and checking the foreign keys of every new
+  row (deferred to COMMIT). An import that adds many people (at least IMPORT_BULK_MIN_ROWS, 50,000, and at least
+  half as many as are registered) is written as a bulk load (`BulkLoad`): the registry tables are locked for the
+  write (registry pages wait, about 10 s for a million new people), their secondary indexes and the foreign keys
+  between them are dropped and built again before COMMIT, all in the one transaction. Smaller imports keep the
+  indexes and lock nothing beyond their rows. The session runs without JIT and with IMPORT_WORK_MEM (256 MB) for
+  its sorts while the run lasts. A NUL character in a cell that RowChecker takes still stops the import on
+  PostgreSQL (text cannot hold it), as before. Tried and left: checking the canonical forms set-based in SQL on a
+  raw text copy of the file (about 20 µs a row in PostgreSQL, more than the Python fast path costs, and on the
+  database's one core).
 """
 
 import codecs
@@ -1163,6 +1168,7 @@ class Stage:
     def create(self):
         if self.postgres:
             self._temp_buffers()
+            self._session_settings()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE_REJECTED}")
@@ -1183,6 +1189,15 @@ class Stage:
         except DatabaseError:
             pass
 
+    def _session_settings(self):
+        """For this session while the run lasts (`drop` resets them): the sorts and hashes of a large file in memory
+        instead of temporary files (IMPORT_WORK_MEM; one run at a time uses it), and no JIT compilation, which
+        costs PostgreSQL 0.2 to 0.4 s on each large statement here and gains nothing on them (measured)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('jit', 'off', false)")
+            if work_mem := policy("IMPORT_WORK_MEM", "256MB"):
+                cursor.execute("SELECT set_config('work_mem', %s, false)", [work_mem])
+
     def drop(self):
         with connection.cursor() as cursor:
             for table in (
@@ -1192,6 +1207,9 @@ class Stage:
                 STAGE,
             ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            if self.postgres:
+                cursor.execute("RESET jit")
+                cursor.execute("RESET work_mem")
 
     def load(self, rows: list[tuple]):
         """Append staged rows: (row_no, ok, nik, ...) padded with NULLs to the staging columns."""
@@ -1650,7 +1668,7 @@ class Runner:
         for row in itertools.chain(
             stage.stream(
                 f"SELECT s.row_no, {', '.join('s.' + n for n in names)} FROM {STAGE} s JOIN "
-                f"(SELECT no_kk FROM {STAGE} WHERE ok GROUP BY no_kk HAVING COUNT(DISTINCT hh_sig) > 1) d "
+                f"(SELECT no_kk FROM {STAGE} WHERE ok GROUP BY no_kk HAVING MIN(hh_sig) <> MAX(hh_sig)) d "
                 f"ON d.no_kk = s.no_kk WHERE s.ok ORDER BY s.no_kk, s.row_no"
             ),
             [(None, None)],
@@ -1748,6 +1766,13 @@ class Runner:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             self.timed("tulis", writer.write)
             self.finish()
+            committing = time.monotonic()
+        if self.stage.postgres:  # where a large import's time goes: COMMIT checks the deferred foreign keys
+            committed_at = time.monotonic()
+            run.messages.append(f"COMMIT {committed_at - committing:.1f} detik.")
+            if bulk := getattr(writer, "bulk", None):
+                run.messages.append(bulk.message(committed_at))
+            ImportRun.objects.filter(pk=run.pk).update(messages=run.messages)
 
     def finish(self):
         run = self.run
@@ -2036,6 +2061,7 @@ class SqlWriter:
         self.hh_fields, self.person_fields = _given_fields(runner.header)
         self.households = "pendamping_import_households"
         self.people = "pendamping_import_people"
+        self.bulk: BulkLoad | None = None
 
     def _hh_column(self, name: str) -> str:
         return "desa_id" if name == "desa" else name
@@ -2050,9 +2076,10 @@ class SqlWriter:
             cursor.execute(f"DROP TABLE IF EXISTS {self.people}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.households}")
             # new households get their ids here, in No. KK order (the order they are inserted in)
-            new_id = (
-                f"nextval(pg_get_serial_sequence('{Household._meta.db_table}', 'id'))" if assign_ids else "NULL::bigint"
-            )
+            new_id = "NULL::bigint"
+            if assign_ids:  # the sequence looked up once (pg_get_serial_sequence in the query ran for every row)
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Household._meta.db_table])
+                new_id = f"nextval('{cursor.fetchone()[0]}'::regclass)"
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.households} AS SELECT x.*, "
                 f"CASE WHEN x.state = 'new' THEN {new_id} ELSE x.existing_id END AS household_id FROM ("
@@ -2089,12 +2116,15 @@ class SqlWriter:
 
     def write(self):
         self._prepare(assign_ids=True)
-        self.audit_households()
+        self.audit_households()  # before and after, read before anything is written
+        self.audit_people()
+        self.bulk = BulkLoad.begin(self.run.rows_created)
         self.insert_households()
         self.update_households()
-        self.audit_people()
         self.insert_people()
         self.update_people()
+        if self.bulk is not None:
+            self.bulk.finish()
 
     def _insert(self, model, source: str, mapping: dict[str, Any], where: str, order: str = ""):
         columns, values, params = [], [], []
@@ -2153,8 +2183,10 @@ class SqlWriter:
     def insert_people(self):
         mapping = {"nik": "s.nik", "household": "s.household_id"}
         mapping.update({f: f"s.{s}" for f, s in self.person_fields})
-        # in NIK order: the unique index on NIK then grows at its end instead of at a million random places
-        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order='s.nik COLLATE "C"')
+        # in NIK order: the unique index on NIK then grows at its end instead of at a million random places (a bulk
+        # load builds its indexes afterwards: the rows go in file order, a household's members side by side)
+        order = "" if self.bulk else 's.nik COLLATE "C"'
+        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order=order)
 
     def update_people(self):
         sets = ", ".join([f"{f} = s.{s}" for f, s in self.person_fields] + ["household_id = s.household_id"])
@@ -2228,6 +2260,125 @@ class SqlWriter:
             f"SELECT p.id, p.name, s.desa_code, {old}, {new} FROM {self.people} s "
             f"JOIN {_q(Person._meta.db_table)} p ON p.id = s.person_id WHERE s.person_changed ORDER BY p.id",
             build,
+        )
+
+
+class BulkLoad:
+    """A large import on PostgreSQL writes the registry tables the way a bulk load does (issue 3, Scale): inside the
+    import's transaction it locks household, KK history and person (ACCESS EXCLUSIVE), drops their secondary indexes
+    and unique constraints and the foreign keys between them, writes, then builds the indexes again (one sort each)
+    and adds the foreign keys back (each checked by one join over the table instead of a trigger call per new row at
+    COMMIT). Nothing else changes: the primary keys stay (the updates find rows by them), the foreign key of a
+    household to its desa stays (dropping it would lock the areas table, which every page reads), and a failure
+    anywhere rolls the indexes and constraints back with the data (DDL is transactional in PostgreSQL): a duplicate
+    NIK that got in fails the rebuilt unique constraint, a missing household the foreign key, and the whole import.
+
+    The price: from the lock to COMMIT (about 10 s for a million new people, measured in bench/RESULTS.md) every
+    query on those tables waits, so registry pages, the dashboard and screening stall for that long. So only when
+    it pays: at least IMPORT_BULK_MIN_ROWS new people (default 50,000; 0 turns this off) that are at least
+    IMPORT_BULK_MIN_SHARE (default 0.5) of the people already registered (rebuilding an index costs in proportion to
+    the whole table, keeping it up to date in proportion to the new rows). If the lock cannot be had within
+    IMPORT_BULK_LOCK_SECONDS (default 5; others are writing), the import writes as any other, indexes kept."""
+
+    def __init__(self, tables: list[str]):
+        self.tables = tables
+        self.indexes: list[tuple[str, str]] = []  # (index name, CREATE INDEX statement)
+        self.constraints: list[tuple[str, str, str]] = []  # (table, constraint name, definition)
+        self.started = time.monotonic()
+        self.locked_at = 0.0
+
+    @classmethod
+    def begin(cls, new_people: int) -> "BulkLoad | None":
+        minimum = int(policy("IMPORT_BULK_MIN_ROWS", 50_000))
+        if connection.vendor != "postgresql" or not minimum or new_people < minimum:
+            return None
+        if len(connection.atomic_blocks) > 1:  # inside a caller's transaction: the lock would outlast the import
+            return None
+        person = Person._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [person])
+            existing = cursor.fetchone()[0]
+            if existing < 0:  # never counted (no VACUUM, ANALYZE or CREATE INDEX yet)
+                cursor.execute(f"SELECT COUNT(*) FROM {_q(person)}")
+                existing = cursor.fetchone()[0]
+        if new_people < float(policy("IMPORT_BULK_MIN_SHARE", 0.5)) * existing:
+            return None
+        bulk = cls([Household._meta.db_table, KkHistory._meta.db_table, person])
+        return bulk if bulk._lock() else None
+
+    def _lock(self) -> bool:
+        seconds = float(policy("IMPORT_BULK_LOCK_SECONDS", 5))
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint: on failure, as if never tried
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{max(1, int(seconds * 1000))}ms"])
+                cursor.execute(f"LOCK TABLE {', '.join(_q(t) for t in self.tables)} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+                self.locked_at = time.monotonic()
+                self._drop()
+        except DatabaseError:
+            logger.warning("registry import: no bulk load (tables busy?), written with indexes kept", exc_info=True)
+            self.indexes, self.constraints = [], []
+            return False
+        return True
+
+    def _drop(self):
+        with connection.cursor() as cursor:
+            # the foreign keys between the written tables (never the one to areas, see above)
+            cursor.execute(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[]) AND c.confrelid = ANY(%s::regclass[]) "
+                "ORDER BY c.conrelid, c.conname",
+                [self.tables, self.tables],
+            )
+            self.constraints = list(cursor.fetchall())
+            # unique constraints that no foreign key depends on
+            cursor.execute(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.contype = 'u' AND c.conrelid = ANY(%s::regclass[]) AND NOT EXISTS (SELECT 1 FROM "
+                "pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid) ORDER BY c.conrelid, c.conname",
+                [self.tables],
+            )
+            unique = list(cursor.fetchall())
+            # the other secondary indexes (not the primary keys, not those of constraints)
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM "
+                "pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid) "
+                "ORDER BY i.indrelid, i.indexrelid",
+                [self.tables],
+            )
+            self.indexes = list(cursor.fetchall())
+            for table, name, _definition in self.constraints + unique:
+                cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
+            for name, _definition in self.indexes:
+                cursor.execute(f"DROP INDEX {_q(name)}")
+            self.constraints += unique
+
+    def finish(self):
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            # the household rows' own foreign key checks (to areas) first: CREATE INDEX refuses a table with
+            # checks still pending
+            cursor.execute(
+                "SELECT c.conname FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])",
+                [self.tables],
+            )
+            pending = [_q(name) for (name,) in cursor.fetchall()]
+            if pending:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(pending)} IMMEDIATE")
+            cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [policy("IMPORT_INDEX_MEM", "256MB")])
+            for _name, definition in self.indexes:
+                cursor.execute(definition)
+            for table, name, definition in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
+                cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
+            if pending:
+                cursor.execute(f"SET CONSTRAINTS {', '.join(pending)} DEFERRED")
+        self.rebuilt = time.monotonic() - started
+
+    def message(self, committed_at: float) -> str:
+        return (
+            f"Impor besar: tabel keluarga dan individu dikunci {committed_at - self.locked_at:.1f} detik "
+            f"(indeks dan kunci asing dibangun ulang dalam {self.rebuilt:.1f} detik)."
         )
 
 
