@@ -4,8 +4,11 @@
     BENCH_SQLITE=0 BENCH_REIMPORT=0 ...                     (skip the SQLite import, the second import)
     BENCH_SQLITE_ROWS=200000 ...                            (SQLite on a smaller file of the same generator)
     BENCH_PG_DB=pendamping_bench ...                        (the PostgreSQL database made and dropped here)
+    BENCH_CSV=/path/file.csv ...                            (the file; default /tmp/pendamping-bench/registri-<ROWS>.csv)
 
-1. Generate BENCH_ROWS people of Kabupaten Sukabumi in the canonical CSV (bench/registry_generate.py).
+1. Generate BENCH_ROWS people of Kabupaten Sukabumi in the canonical CSV (bench/registry_generate.py), or take the
+   file an earlier run kept (the generator is seeded: the same rows give the same file; bench/targeting_screen.py
+   keeps it in the same place).
 2. PostgreSQL (database BENCH_PG_DB, default pendamping_bench, on 127.0.0.1:5432, made and dropped here): migrate, load the areas, then
    `pendamping import-registry` as a subprocess (full validation): rows/s and peak memory (ru_maxrss of that child,
    from os.wait4, i.e. getrusage(RUSAGE_CHILDREN) of that one child); a second import of the same file (all rows
@@ -124,14 +127,29 @@ def plain_copy(path: Path) -> float:
     return seconds
 
 
+def csv_for(rows: int) -> tuple[Path, dict, float | None]:
+    """The bench CSV of `rows` people: BENCH_CSV, or the kept file of an earlier run, or a new one (then kept);
+    its facts, and the seconds it took to generate (None when it was kept)."""
+    path = Path(os.environ.get("BENCH_CSV") or f"{tempfile.gettempdir()}/pendamping-bench/registri-{rows}.csv")
+    if path.exists() and path.stat().st_size:
+        with path.open(encoding="utf-8") as handle:
+            at = HEADER.index("no_kk")
+            next(handle)
+            households = len({line.split(";")[at] for line in handle})
+        return path, {"people": rows, "households": households, "bytes": path.stat().st_size}, None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    started = time.perf_counter()
+    info = generate(partial, rows)
+    partial.rename(path)
+    return path, info, time.perf_counter() - started
+
+
 def bench(rows: int) -> dict:
-    results: dict = {"rows": rows, "load_before": os.getloadavg()[0]}
+    results: dict = {"rows": rows, "load_before": os.getloadavg()}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        path = work / "registri.csv"
-        started = time.perf_counter()
-        results["file"] = generate(path, rows)
-        results["generate_s"] = time.perf_counter() - started
+        path, results["file"], results["generate_s"] = csv_for(rows)
         base = {**os.environ, "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "ERROR"}
 
         # PostgreSQL
@@ -161,8 +179,30 @@ def bench(rows: int) -> dict:
             pendamping("migrate", "--verbosity", "0", env=env)
             pendamping("load-areas", env=env)
             results["sqlite"] = {**import_figures(path, sqlite_rows, env), "rows": sqlite_rows}
-    results["load_after"] = os.getloadavg()[0]
+    results["load_after"] = os.getloadavg()
     return results
+
+
+def phases(figures: dict) -> str:
+    """Where the time of an import went, from its own messages (the phases, COMMIT, the lock of a bulk load)."""
+    found = []
+    for line in figures["stdout"].splitlines():
+        if line.startswith("Waktu: "):
+            found.append(
+                line.removeprefix("Waktu: ")
+                .rstrip(".")
+                .replace(" detik", " s")
+                .replace("periksa", "reading+checking")
+                .replace("cocokkan", "matching")
+                .replace("tulis", "writing")
+            )
+        elif match := re.match(r"COMMIT ([\d.]+) detik", line):
+            found.append(f"COMMIT {match[1]} s")
+        elif match := re.match(r"Impor besar: .* dikunci ([\d.]+) detik \(.* dalam ([\d.]+) detik\)", line):
+            found.append(
+                f"bulk load: registry tables locked {match[1]} s (indexes and foreign keys rebuilt in {match[2]} s)"
+            )
+    return ", ".join(found) or "not reported"
 
 
 def section(results: dict) -> tuple[list[str], bool]:
@@ -187,11 +227,15 @@ def section(results: dict) -> tuple[list[str], bool]:
         "",
         f"Measured by `bench/registry_import.py` on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores), "
         f"{rows:,} people in {results['file']['households']:,} households of Kabupaten Sukabumi "
-        f"({results['file']['bytes'] / 1e6:.0f} MB CSV, generated in {results['generate_s']:.0f} s). Each import is "
+        f"({results['file']['bytes'] / 1e6:.0f} MB CSV, "
+        + (f"generated in {results['generate_s']:.0f} s" if results["generate_s"] else "kept from an earlier run")
+        + "). Each import is "
         "`pendamping import-registry FILE` as a child process, start-up included; peak memory is that child's "
         "ru_maxrss; CPU seconds are that child's user + system time (the database server's time is not in it), with "
-        "its checking worker processes, a figure far less dependent than seconds on what else the machine was doing. Load average (1 min) before and after: "
-        f"{results['load_before']:.1f} and {results['load_after']:.1f}.",
+        "its checking worker processes, a figure far less dependent than seconds on what else the machine was doing. "
+        "Load average (1, 5, 15 min) before: "
+        f"{', '.join(f'{n:.1f}' for n in results['load_before'])}; after: "
+        f"{', '.join(f'{n:.1f}' for n in results['load_after'])}.",
         "",
         "| run | seconds | rows/s | CPU s of the import process | peak memory | totals |",
         "|---|---:|---:|---:|---:|---|",
@@ -215,6 +259,8 @@ def section(results: dict) -> tuple[list[str], bool]:
             else ["| SQLite | not run in this measurement (BENCH_SQLITE=0) | | | | |"]
         ),
         "",
+        f"- where the time went (the import's own timings), first import: {phases(pg)}",
+        *([f"- same file again: {phases(again)}"] if again else []),
         f"- import / plain COPY on PostgreSQL: **{ratio:.2f}** (target 0.33 or better)",
         f"- NIK search through the ORM at {search['people']:,} people: p50 **{search['p50']:.2f} ms**, "
         f"p95 **{search['p95']:.2f} ms** over {search['n']} random NIKs",

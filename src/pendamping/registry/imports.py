@@ -1001,7 +1001,23 @@ class FastPath:
         )
         signature = "\x1f".join("" if value is None else str(value) for value in stage)
         values = (no_kk, signature, *stage)
-        return values, "\t".join(_copy_text(value) for value in values)
+        if "\\" in signature or "\t" in signature or "\n" in signature or "\r" in signature:
+            return values, "\t".join(_copy_text(value) for value in values)
+        # nothing to escape (the usual case; the signature holds every text value): COPY's text format directly
+        none = "\\N"
+        text = "\t".join(
+            (
+                no_kk,
+                signature,
+                *stage[:6],
+                none if desil is None else str(desil),
+                pkh,
+                none if income is None else str(income),
+                none if needs is None else str(needs),
+                poverty_class,
+            )
+        )
+        return values, text
 
     def stage(self, cells: list) -> tuple | None:
         """The staged tuple of a plainly valid row, or None. `cells` are the header's width and one empty cell."""
