@@ -1283,11 +1283,6 @@ class Stage:
             while chunk := cursor.fetchmany(2000):
                 yield from chunk
 
-    def scalar(self, sql: str, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-
 
 # --- the run -----------------------------------------------------------------------------------------------------
 def widest_area(actor) -> str:
@@ -1749,8 +1744,9 @@ class Runner:
                 rejected.append(row_no)
         stage.reject(rejected)
         self.flush_rejections()
-        self.run.rows_read = stage.scalar(f"SELECT COUNT(*) FROM {STAGE}")
-        self.run.rows_rejected = stage.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE NOT ok")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT ok) FROM {STAGE}")
+            self.run.rows_read, self.run.rows_rejected = cursor.fetchone()
 
     def _outside(self, column: str) -> tuple[str, list]:
         """SQL that holds when the area code in `column` lies outside the actor's areas."""
@@ -2105,13 +2101,16 @@ class SqlWriter:
                 f'LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL ORDER BY s.no_kk COLLATE "C") x'
             )
             cursor.execute(f"ANALYZE {self.households} (no_kk, household_id, state)")
+            # only the rows with something to do: a new person, a changed one, one whose household changed (an
+            # unchanged row is only counted; re-importing a large file of mostly unchanged rows writes far less)
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.people} AS SELECT s.row_no, s.nik, {person_columns}, "
+                f"CREATE TEMPORARY TABLE {self.people} AS SELECT * FROM (SELECT s.row_no, s.nik, {person_columns}, "
                 f"hh.household_id, hh.state AS household_state, hh.desa_code, p.id AS person_id, "
                 f"(p.id IS NOT NULL AND ({person_diff} OR p.household_id IS DISTINCT FROM hh.household_id)) "
                 f"AS person_changed "
                 f"FROM {STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk "
-                f"LEFT JOIN {person} p ON p.nik = s.nik WHERE s.ok"
+                f"LEFT JOIN {person} p ON p.nik = s.nik WHERE s.ok) x "
+                "WHERE x.person_id IS NULL OR x.person_changed OR x.household_state <> 'same'"
             )
             cursor.execute(f"ANALYZE {self.people} (person_id, person_changed, household_state)")
             cursor.execute(
@@ -2120,12 +2119,12 @@ class SqlWriter:
             )
             self.run.households_created, self.run.households_updated = cursor.fetchone()
             cursor.execute(
-                "SELECT COUNT(*) FILTER (WHERE person_id IS NULL), "
-                "COUNT(*) FILTER (WHERE person_id IS NOT NULL AND (person_changed OR household_state <> 'same')), "
-                "COUNT(*) FILTER (WHERE person_id IS NOT NULL AND NOT person_changed AND household_state = 'same') "
+                f"SELECT COUNT(*) FILTER (WHERE person_id IS NULL), COUNT(*) FILTER (WHERE person_id IS NOT NULL) "
                 f"FROM {self.people}"
             )
-            self.run.rows_created, self.run.rows_updated, self.run.rows_unchanged = cursor.fetchone()
+            run = self.run
+            run.rows_created, run.rows_updated = cursor.fetchone()
+            run.rows_unchanged = run.rows_read - run.rows_rejected - run.rows_created - run.rows_updated
 
     def plan(self):
         self._prepare(assign_ids=False)
