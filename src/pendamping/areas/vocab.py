@@ -3,6 +3,7 @@
 import re
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -48,3 +49,11 @@ def parent_code(code: str) -> str | None:
 def covers(ancestor: str, code: str) -> bool:
     """Whether the area `ancestor` contains `code` (an area covers itself)."""
     return code == ancestor or code.startswith(ancestor + ".")
+
+
+def subtree_q(code: str, field: str = "code") -> Q:
+    """The rows whose area code `field` is the area or lies under it, by code prefix. A desa has nothing under it:
+    equality alone, which an index answers in order (with the prefix as well PostgreSQL may walk a whole index)."""
+    if code.count(".") + 1 == len(LEVEL_BY_PARTS):
+        return Q(**{field: code})
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})

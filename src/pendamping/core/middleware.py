@@ -49,8 +49,12 @@ class SessionIdleMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key and not session.modified and not session.is_empty():
-            now = int(time.time())
-            if now - int(session.get(self.KEY, 0)) >= self.seconds:
+        if session is None:
+            return response
+        now = int(time.time())
+        if session.modified:  # saved anyway (a login, a message): note when
+            if not session.is_empty():
                 session[self.KEY] = now
+        elif session.session_key and not session.is_empty() and now - int(session.get(self.KEY, 0)) >= self.seconds:
+            session[self.KEY] = now
         return response

@@ -11,7 +11,7 @@ Areas are matched by code prefix: "32.02.19" covers itself and every code starti
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from pendamping.areas.vocab import covers
+from pendamping.areas.vocab import covers, subtree_q
 
 
 def _active_assignments(user) -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ def scope_q(codes: list[str] | None, field: str) -> Q:
         return Q(pk__in=[])
     query = Q()
     for code in codes:
-        query |= Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+        query |= subtree_q(code, field)
     return query
 
 

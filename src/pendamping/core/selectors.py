@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from pendamping.areas.selectors import area_level_counts, my_areas, subtree_q
+from pendamping.areas.selectors import area_level_counts, my_areas
+from pendamping.areas.vocab import subtree_q
 
 from .models import AuditEvent
 from .scoping import scoped

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pendamping.areas.vocab import subtree_q
 from pendamping.kube.models import KubeMember
 from pendamping.registry.models import KkHistory, Person
 from pendamping.registry.nik import clean_number
@@ -334,7 +335,7 @@ def _area_q(cond: Cond, field_name: str) -> Q:
         code = str(code).strip()
         if not AREA_CODE.match(code):
             raise Reject(FILTER_INVALID, _("An area code looks like 32.02.19 or 32.02.19.2002."))
-        query |= Q(**{field_name: code}) | Q(**{f"{field_name}__startswith": code + "."})
+        query |= subtree_q(code, field_name)
     return query
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import scoped
 
 from .models import Household, Person

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from pendamping.accounts.permissions import can
 from pendamping.areas.models import Area
-from pendamping.areas.vocab import AreaLevel
+from pendamping.areas.vocab import AreaLevel, subtree_q
 from pendamping.core.scoping import scope_q
 from pendamping.kube.models import GateOverride, Kube, LpjLine, StimulusTranche
 from pendamping.kube.vocab import KubeStatus, LpjState, Stage, Typology
@@ -37,15 +37,10 @@ CHILD_LEVEL = {
 }
 
 
-def _under(code: str, field_name: str) -> Q:
-    """The area itself (a desa's own rows) and everything under it."""
-    return Q(**{field_name: code}) | Q(**{f"{field_name}__startswith": code + "."})
-
-
 def _scoped(queryset, actor, field_name: str, capability: str, code: str):
     from pendamping.core.scoping import scope_codes
 
-    return queryset.filter(scope_q(scope_codes(actor, capability), field_name)).filter(_under(code, field_name))
+    return queryset.filter(scope_q(scope_codes(actor, capability), field_name)).filter(subtree_q(code, field_name))
 
 
 def _child(code: str, desa_code: str, child_len: int) -> str:

@@ -29,7 +29,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import scoped
 from pendamping.kube.models import Kube, ProgressReport
 from pendamping.kube.vocab import KubeStatus, Typology

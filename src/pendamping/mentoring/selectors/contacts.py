@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from pendamping.accounts.permissions import roles_for
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scope_q, scoped
 from pendamping.kube.models import Kube, KubeMember
 from pendamping.kube.vocab import KubeStatus, Stage

@@ -21,7 +21,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 from pendamping.kube.models import Kube
 from pendamping.kube.typology import add_months, month_end

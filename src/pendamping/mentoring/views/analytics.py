@@ -18,6 +18,7 @@ from ..selectors import analytics as selectors
 
 VIEW = selectors.VIEW
 EXPORT = "mentoring.export"
+GAPS_SHOWN = 50
 
 
 def _period(request):
@@ -39,6 +40,8 @@ def role_analytics(request):
     query = request.GET.copy()
     query.pop("page", None)
     description = _("Each square is shaded by the role's share of the row's contacts and shows its count.")
+    # a kecamatan of hundreds of groups has a thousand gaps: the first GAPS_SHOWN, the rest by choosing a desa
+    gaps = selectors.role_gaps(actor=request.user, area=period.area)
     return render(
         request,
         "mentoring/role_analytics.html",
@@ -57,7 +60,8 @@ def role_analytics(request):
             "groups_map": heat_map(
                 shown, columns, key="groups", title=_("Roles received by group"), description=description
             ),
-            "gaps": selectors.role_gaps(actor=request.user, area=period.area),
+            "gaps": gaps[:GAPS_SHOWN],
+            "gaps_total": len(gaps),
             "gap_days": selectors._policy("MENTORING_ROLE_GAP_DAYS"),
             "comparison": selectors.role_comparison(actor=request.user, period=period),
             "can_export": can(request.user, EXPORT),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.audit import audit_record
 from pendamping.core.scoping import get_in_scope_or_404, scoped, user_covers
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.models import AuditEvent
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 

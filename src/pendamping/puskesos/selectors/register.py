@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from pendamping.areas.models import Area
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import get_in_scope_or_404, scoped
 from pendamping.registry.models import PersonPpks
 from pendamping.registry.vocab import Ppks

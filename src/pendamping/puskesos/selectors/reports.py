@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pendamping.areas.models import Area
-from pendamping.areas.selectors import subtree_q
+from pendamping.areas.vocab import subtree_q
 from pendamping.core.scoping import scoped
 
 from ..models import Case, Referral, RegisterProposal
