@@ -89,3 +89,14 @@ def test_an_unknown_object_or_area_is_404(api_as, tksk_kabandungan):
     api = api_as(tksk_kabandungan)
     assert_error(api.get("/households/999999"), 404, "not_found")
     assert_error(api.get("/areas/99.99"), 404, "not_found")
+
+
+def test_an_unknown_path_and_a_wrong_method_are_json_too(api_as, tksk_kabandungan):
+    api = api_as(tksk_kabandungan)
+    assert_error(api.get("/nope"), 404, "not_found")
+    assert_error(api.get("/households/1/nope/"), 404, "not_found")
+    refused = assert_error(api.post("/households", {}), 405, "method_not_allowed")
+    assert "GET" in refused["message"]
+    assert api.post("/households", {})["Allow"] == "GET"
+    assert_error(api.client.delete("/api/v1/kube", **api._headers(None)), 405, "method_not_allowed")
+    assert api.get("/households").status_code == 200  # the real routes are untouched
