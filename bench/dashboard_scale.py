@@ -24,7 +24,7 @@ Knobs (environment):
    12 months; some groups stop reporting, some have a falling omzet), stimulus tranches, an LPJ per group past T0
    with lines, some gate overrides; 200,000 mentoring contacts over a year with their roles (Zastrow and TKS);
    30,000 Puskesos cases with about 15,000 referrals. Then the standing kept on each group (`pendamping
-   kube-standing`, as the services keep it) and each contact's role codes, and VACUUM ANALYZE.
+   recount`, as the services keep it) and each contact's role codes, and VACUUM ANALYZE.
 4. In a child process: reports.selectors.dashboard as an admin of 32.02 for the kabupaten, the kecamatan with the
    most KUBE and its first desa, 2 warm-up runs then BENCH_SCALE_RUNS timed runs each (p50, p95, queries); and the
    whole page /dasbor/<code>/ through Django's test client the same way.
@@ -495,7 +495,7 @@ def prepare() -> dict:
         info["generate_s"] = generate(info["users"]["system"])
         # the standing kept on each group (members, latest report, falling omzet, latest contact), as the services
         # keep it: counted once here for the groups made set-based above
-        run([str(BIN / "pendamping"), "kube-standing"], env)
+        run([str(BIN / "pendamping"), "recount"], env)
         started = time.perf_counter()
         with pg(PG_URL) as conn:
             conn.execute("VACUUM ANALYZE")

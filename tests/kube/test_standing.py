@@ -1,5 +1,5 @@
 """The standing kept on each group (kube.standing): written by the services that change members, reports and
-contacts, always what counting afresh gives, and recounted by `pendamping kube-standing`."""
+contacts, always what counting afresh gives, and recounted by `pendamping recount`."""
 
 import datetime
 from io import StringIO
@@ -73,12 +73,12 @@ def test_the_command_counts_every_group_again_and_says_how_many_it_corrected(tks
     kube = past_t0(tksk_kabandungan)
     submit(tksk_kabandungan, kube, add_months(THIS_MONTH, -1))
     out = StringIO()
-    call_command("kube_standing", stdout=out)
-    assert "0 kelompok dikoreksi" in out.getvalue()
+    call_command("recount", stdout=out)
+    assert "0 KUBE" in out.getvalue()
 
     right = stored(kube)
     Kube.objects.filter(pk=kube.pk).update(member_count=0, last_report_month=None, last_typology="")
     out = StringIO()
-    call_command("kube_standing", stdout=out)
-    assert "1 kelompok dikoreksi" in out.getvalue()
+    call_command("recount", stdout=out)
+    assert "1 KUBE" in out.getvalue()
     assert stored(kube) == right

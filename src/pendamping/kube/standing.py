@@ -7,8 +7,8 @@ dashboard read one row per group instead of searching the reports and contacts o
 20,000 groups that search cost about 250 ms of the dashboard's time). They are written only by `refresh`, which
 counts them again from the members, reports and contacts themselves; the services that add or end a membership
 (`services.groups`), add or change a report (`services.progress.progress_report_submit`) or add or remove a contact
-(`mentoring.services.contacts`) call it for their group, in the same transaction. `pendamping kube-standing` counts every group again (after a bulk load, or to
-check: it says how many groups it corrected).
+(`mentoring.services.contacts`) call it for their group, in the same transaction. `pendamping recount` counts every
+group again (after rows were changed by hand, or to check: it says how many groups it corrected).
 
 The flags stay rules of the selectors (`selectors.progress`), evaluated on these columns with the policy of the day:
 the number of falling reports is stored (not the flag), so a change of KUBE_FALLING_OMZET_MONTHS needs no recount.

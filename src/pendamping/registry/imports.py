@@ -89,8 +89,8 @@ from pendamping.core.errors import NotAllowed
 from pendamping.core.models import AuditEvent
 from pendamping.core.scoping import get_in_scope_or_404, scope_codes, scoped
 
+from . import counts, poverty, rules
 from . import nik as nik_rules
-from . import poverty, rules
 from .models import (
     Household,
     ImportPhase,
@@ -1777,6 +1777,8 @@ class Runner:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             self.timed("tulis", writer.write)
+            area = widest_area(run.actor)  # the households per desa kept for the dashboard, of the user's area
+            self.timed("hitung", lambda: counts.refresh([area] if area else None))
             self.finish()
             committing = time.monotonic()
         if self.stage.postgres:  # where a large import's time goes: COMMIT checks the deferred foreign keys

@@ -18,7 +18,7 @@ from pendamping.areas.vocab import AreaLevel
 from pendamping.core.audit import audit_record, changes_between, snapshot
 from pendamping.core.scoping import require
 
-from . import poverty, rules
+from . import counts, poverty, rules
 from .models import DuplicateDismissal, Household, KkHistory, Person, PersonPpks, PovertyChecklist
 from .nik import clean_number
 from .text import normalize_name
@@ -135,6 +135,7 @@ def household_create(*, actor, reason: str = "", kk_since: datetime.date | None 
     household = Household()
     _apply_household(household, values)
     household.save()
+    counts.refresh([household.desa_id])
     KkHistory.objects.create(
         household=household,
         no_kk=household.no_kk,
@@ -194,12 +195,14 @@ def household_update(
     if merged["desa_code"] != household.desa_id:
         require(actor, "registry.edit", merged["desa_code"])
     before = snapshot(household, HOUSEHOLD_FIELDS)
+    was_in = household.desa_id
     _apply_household(household, merged)
     changes = changes_between(before, snapshot(household, HOUSEHOLD_FIELDS))
     if changes:
         household.version = F("version") + 1
         household.save()
         household.refresh_from_db()
+        counts.refresh({was_in, household.desa_id})
         audit_record(
             actor=actor,
             action="household.update",
@@ -460,6 +463,7 @@ def household_delete(*, actor, household: Household, reason: str) -> Household:
     household.deleted_at, household.deleted_reason = now, reason.strip()
     household.save(update_fields=["deleted_at", "deleted_reason"])
     household.members.filter(deleted_at__isnull=True).update(deleted_at=now, deleted_reason=reason.strip())
+    counts.refresh([household.desa_id])
     audit_record(
         actor=actor,
         action="household.delete",
@@ -680,6 +684,7 @@ def household_restore(*, actor, household: Household, reason: str) -> Household:
     household.version = F("version") + 1
     household.save(update_fields=["deleted_at", "deleted_reason", "version", "updated_at"])
     household.refresh_from_db()
+    counts.refresh([household.desa_id])
     Person.objects.filter(pk__in=[p.pk for p in members]).update(
         deleted_at=None, deleted_reason="", version=F("version") + 1, updated_at=timezone.now()
     )

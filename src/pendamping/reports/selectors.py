@@ -3,7 +3,10 @@
 Every number is an aggregate in the database over the area's subtree (by code prefix), limited to the user's scope
 for the capability of each part (a pengamat sees the KUBE and mentoring numbers but not the Puskesos cases). Each
 part is a few grouped queries whatever the size of the area; the children table comes from the same grouped rows
-(grouped by desa, then summed per child area in Python over at most a few hundred desa).
+(grouped by desa, then summed per child area in Python over at most a few hundred desa). Over a kabupaten of 20,000
+groups and 300,000 households the groups are read through the standing kept on each (kube.standing), the roles
+through the codes kept on each contact, and the households through the counts kept per desa (registry.counts):
+every number is still counted on each view, from one row per group, contact or desa.
 """
 
 import datetime
@@ -26,7 +29,7 @@ from pendamping.mentoring.models import Contact
 from pendamping.mentoring.vocab import Method, SocialWorkRole
 from pendamping.puskesos.models import Case, Referral
 from pendamping.puskesos.vocab import OPEN_CASE_STATUSES, OPEN_REFERRAL_STATUSES
-from pendamping.registry.models import Household
+from pendamping.registry.models import HouseholdCount
 from pendamping.registry.vocab import PovertyClass
 
 CONTACT_DAYS = 90
@@ -190,13 +193,12 @@ def _puskesos_part(actor, code: str, child_len: int, rows: dict) -> dict:
 
 
 def _registry_part(actor, code: str, child_len: int, rows: dict) -> dict:
-    households = _scoped(Household.objects.filter(deleted_at__isnull=True), actor, "desa__code", "registry.view", code)
+    # the households per desa, desil and poverty class kept by registry.counts (not 300,000 rows counted per view)
+    counted = _scoped(HouseholdCount.objects.all(), actor, "desa__code", "registry.view", code)
     by_desil = defaultdict(int)
     by_class = defaultdict(int)
     total = 0
-    for desa_id, desil, poverty_class, n in (
-        households.order_by().values_list("desa_id", "desil", "poverty_class").annotate(n=Count("*"))
-    ):
+    for desa_id, desil, poverty_class, n in counted.values_list("desa_id", "desil", "poverty_class", "households"):
         total += n
         by_desil[desil] += n
         by_class[poverty_class] += n
