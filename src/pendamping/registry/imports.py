@@ -25,8 +25,9 @@ How a run goes (`import_run_create`, then `import_run_execute`, by the command o
    its first KkHistory entry), people by NIK (upsert; changed fields only; moved to the row's household when its
    KK differs). On PostgreSQL set-based SQL from the staging table (`SqlWriter`: one INSERT ... SELECT or
    UPDATE ... FROM per table; new households numbered in No. KK order, new people inserted in NIK order so that the
-   indexes grow at their ends; `synchronous_commit` off for this transaction only); elsewhere the ORM in batches
-   (`OrmWriter`): `bulk_create`, `bulk_update`. A dry run stops before writing and reports what would happen.
+   indexes grow at their ends, or as a bulk load, see Speed; `synchronous_commit` off for this transaction only);
+   elsewhere the ORM in batches (`OrmWriter`): `bulk_create`, `bulk_update`. A dry run stops before writing and
+   reports what would happen.
    Audit: one `registry.import` event per run with the totals; one `household.update` / `person.update` event per
    updated record with before and after (bulk inserted); created records are covered by the run's event.
 
@@ -53,10 +54,13 @@ Decisions:
   write (registry pages wait, about 10 s for a million new people), their secondary indexes and the foreign keys
   between them are dropped and built again before COMMIT, all in the one transaction. Smaller imports keep the
   indexes and lock nothing beyond their rows. The session runs without JIT and with IMPORT_WORK_MEM (256 MB) for
-  its sorts while the run lasts. A NUL character in a cell that RowChecker takes still stops the import on
-  PostgreSQL (text cannot hold it), as before. Tried and left: checking the canonical forms set-based in SQL on a
-  raw text copy of the file (about 20 µs a row in PostgreSQL, more than the Python fast path costs, and on the
-  database's one core).
+  its sorts while the run lasts. Unchanged rows are counted, not copied into the writer's work table. A NUL
+  character in a cell that RowChecker takes still stops the import on PostgreSQL (text cannot hold it), as before.
+  Tried and left: checking the canonical forms set-based in SQL on a raw text copy of the file (about 20 µs a row in
+  PostgreSQL, more than the Python fast path costs, and on the database's one core); dropping the household's
+  foreign key to its desa in a bulk load (PostgreSQL would lock the areas table, which every page reads, so its
+  300,000 checks, about 1.4 s, stay); 1 GB of temp_buffers so that the staging table stays in memory, MIN(... COLLATE
+  "C") for the household aggregates (no gain that the shared machine could show).
 """
 
 import codecs
