@@ -258,3 +258,28 @@ def test_the_form_records_the_kube_activity_served_or_names_why_not(tksk_kabandu
     assert client.post(reverse(CREATE), _visit(kube, key, activity="T0.4")).status_code == 302
     contact = Contact.objects.get()
     assert contact.activity_record.activity == "T0.4" and ActivityRecord.objects.count() == 1
+
+
+def test_a_contact_recorded_by_mistake_is_removed_with_its_reason_and_leaves_the_list(
+    tksk_kabandungan, tksk_kalapanunggal, pengamat_sukabumi, login
+):
+    from pendamping.core.models import AuditEvent
+
+    kube = make_kube(tksk_kabandungan)
+    contact = record(tksk_kabandungan, kube=kube, what_done="Tercatat dua kali")
+    url = reverse("mentoring:contact-remove", args=[contact.pk])
+    assert login(tksk_kalapanunggal).get(url).status_code == 404
+    assert login(pengamat_sukabumi).get(url).status_code == 403
+    client = login(tksk_kabandungan)
+    assert url.encode() in client.get(reverse("mentoring:contact-detail", args=[contact.pk])).content
+    missing = client.post(url, {"reason": ""})
+    assert missing.status_code == 200 and missing.context["form"].errors["reason"]
+    assert Contact.objects.get(pk=contact.pk).deleted_at is None
+    done = client.post(url, {"reason": "tercatat dua kali"})
+    assert done.status_code == 302 and done["Location"] == reverse("mentoring:contact-list")
+    contact.refresh_from_db()
+    assert contact.deleted_at is not None and contact.deleted_reason == "tercatat dua kali"
+    assert AuditEvent.objects.filter(action="mentoring.contact_delete", object_id=str(contact.pk)).exists()
+    assert "Tercatat dua kali" not in client.get(reverse("mentoring:contact-list")).content.decode()
+    kube.refresh_from_db()
+    assert kube.last_contact_on is None  # the group's standing forgets it too

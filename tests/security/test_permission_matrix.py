@@ -113,6 +113,7 @@ PAGES: dict[str, tuple] = {
     "mentoring:attendance-kube": ("kube", "GET", "ok ok ok ok ok login"),
     "mentoring:contact-create": (None, "GET", "ok ok ok ok 403 login"),
     "mentoring:contact-detail": ("contact", "GET", "ok ok ok ok ok login"),
+    "mentoring:contact-remove": ("contact", "GET", "ok ok ok ok 403 login"),
     "mentoring:contact-export": (None, "GET", "ok ok ok ok 403 login"),
     "mentoring:contact-list": (None, "GET", "ok ok ok ok ok login"),
     "mentoring:contact-members": (None, "GET", "ok ok ok ok 403 login"),

@@ -33,6 +33,10 @@ def _user_label(user) -> str:
     return f"{user.full_name or user.username} ({user.username})"
 
 
+class ContactRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it removed?"), max_length=300, help_text=_("E.g. recorded twice."))
+
+
 class ContactFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)

@@ -25,7 +25,14 @@ from pendamping.core.templatetags.pendamping import mask_id
 from pendamping.kube.selectors.groups import kube_get
 from pendamping.registry.selectors import household_get
 
-from ..forms.contacts import AttendanceFilterForm, ContactFilterForm, ContactForm, TaskForm, TaskStatusForm
+from ..forms.contacts import (
+    AttendanceFilterForm,
+    ContactFilterForm,
+    ContactForm,
+    ContactRemoveForm,
+    TaskForm,
+    TaskStatusForm,
+)
 from ..selectors import contacts as selectors
 from ..services import contacts as services
 from ..vocab import Method, SocialWorkRole, TargetKind, TksRole
@@ -194,6 +201,25 @@ def contact_detail(request, pk: int):
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact_remove(request, pk: int):
+    """Remove a contact recorded by mistake, with the reason: it leaves the lists, the flags and the analytics; the
+    audit log keeps it."""
+    contact = selectors.contact_get(actor=request.user, pk=pk)
+    require(request.user, RECORD, contact.desa_id)
+    form = ContactRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_delete(actor=request.user, contact=contact, reason=form.cleaned_data["reason"])
+        except (ValidationError, NotAllowed) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The contact was removed from the lists; the audit log keeps it."))
+            return redirect("mentoring:contact-list")
+    return render(request, "mentoring/contact_remove.html", {"form": form, "contact": contact})
+
+
 @require_GET
 def contact_photo(request, pk: int, photo_pk: int):
     """A photo of a contact, only for those who see the contact; never run by the browser."""
@@ -300,6 +326,7 @@ urls = [
     path("catat/", contact_create, name="contact-create"),
     path("catat/anggota/", contact_members, name="contact-members"),
     path("<int:pk>/", contact_detail, name="contact-detail"),
+    path("<int:pk>/hapus/", contact_remove, name="contact-remove"),
     path("<int:pk>/foto/<int:photo_pk>/", contact_photo, name="contact-photo"),
     path("kehadiran/<int:kube_pk>/", attendance_kube, name="attendance-kube"),
     path("tugas/", task_list, name="task-list"),
