@@ -115,8 +115,12 @@ def login(client):
 
 @pytest.fixture(autouse=True)
 def live_dashboards(settings):
-    """Dashboards counted live in tests (the cache would carry numbers from one test into the next)."""
+    """Dashboards counted live in tests (the cache would carry numbers from one test into the next), and every test
+    starts with an empty cache (the rate limits count requests there, per minute)."""
+    from django.core.cache import cache
+
     settings.PENDAMPING = {**settings.PENDAMPING, "DASHBOARD_CACHE_SECONDS": 0}
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

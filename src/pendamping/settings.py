@@ -264,6 +264,7 @@ PENDAMPING = {
     "PUSKESOS_TOKEN_RATE_PER_MINUTE": 10,
     # DCI Social Registry (docs/dci.md): a client's token lifetime, page sizes, search requests per message
     "DCI_TOKEN_SECONDS": 3600,
+    "DCI_TOKEN_RATE_PER_MINUTE": 10,  # token requests a minute per client address (per gunicorn worker)
     "DCI_PAGE_SIZE": 20,
     "DCI_MAX_PAGE_SIZE": 100,
     "DCI_MAX_REQUESTS": 20,

@@ -63,3 +63,15 @@ def test_other_grant_types_and_bodies_are_refused_in_the_oauth_error_shape(clien
     response = client.post(TOKEN_URL, _form(dci_client.client_id, 5), content_type="application/json")
     assert response.status_code == 401
     assert client.get(TOKEN_URL).status_code == 405
+
+
+def test_token_requests_are_limited_per_address_and_minute(client, make_dci_client, settings):
+    settings.PENDAMPING = {**settings.PENDAMPING, "DCI_TOKEN_RATE_PER_MINUTE": 3}
+    dci_client, secret = make_dci_client("32.02.19")
+    for _ in range(3):
+        assert client.post(TOKEN_URL, _form(dci_client.client_id, secret + "x")).status_code == 401
+    refused = client.post(TOKEN_URL, _form(dci_client.client_id, secret))
+    assert refused.status_code == 429 and refused.json()["error"] == "slow_down" and refused["Retry-After"] == "60"
+    assert AuditEvent.objects.filter(action="dci.token.refused").count() == 3  # the flood writes nothing more
+    other = client.post(TOKEN_URL, _form(dci_client.client_id, secret), REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 200  # another address is not held up

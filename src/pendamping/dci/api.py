@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from pendamping.core.ratelimit import client_ip, hits_this_minute
+
 from . import services
 from .models import DciClient
 from .query import Reject, build_search
@@ -131,6 +133,11 @@ def _basic_credentials(request) -> tuple[str, str] | None:
 def token(request):
     """OAuth2 client credentials: grant_type=client_credentials with client_id and client_secret, form-encoded or
     JSON (or the id and secret by HTTP Basic). Answers {"access_token", "token_type": "Bearer", "expires_in"}."""
+    limit = int(settings.PENDAMPING["DCI_TOKEN_RATE_PER_MINUTE"])
+    if hits_this_minute(f"dci:token:ip:{client_ip(request)}") > limit:
+        response = _oauth_error(429, "slow_down", _("Too many token requests from this address: wait a minute."))
+        response["Retry-After"] = "60"
+        return response
     content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
     if content_type == "application/json":
         data = _json(request)

@@ -8,7 +8,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from pendamping.accounts.permissions import can
 from pendamping.core.errors import NotAllowed
 from pendamping.core.exports import Column, audit_area, export_format, table_export
 from pendamping.core.forms import add_service_errors
+from pendamping.core.ratelimit import client_ip, hits_this_minute
 from pendamping.core.scoping import require, scope_codes
 
 from ..forms.referrals import ReferralAnswerForm, ReferralFilterForm, ReferralForm, ReferralStatusForm
@@ -262,28 +262,12 @@ def referral_letter_issue(request, pk: int):
 # -- the public answer page ---------------------------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _hit(key: str) -> int:
-    """Count a request under the key for the current minute; returns the count so far."""
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=60)
-        return 1
-
-
 def _rate_limited(request, token: str) -> bool:
     """PUSKESOS_TOKEN_RATE_PER_MINUTE requests a minute per client address and per token (fixed one-minute
     windows in Django's cache); both counts move on every request."""
     limit = int(settings.PENDAMPING["PUSKESOS_TOKEN_RATE_PER_MINUTE"])
-    minute = int(timezone.now().timestamp() // 60)
-    token_key = services._hash(token)[:32]
-    by_ip = _hit(f"puskesos:answer:ip:{_client_ip(request)}:{minute}")
-    by_token = _hit(f"puskesos:answer:token:{token_key}:{minute}")
+    by_ip = hits_this_minute(f"puskesos:answer:ip:{client_ip(request)}")
+    by_token = hits_this_minute(f"puskesos:answer:token:{services._hash(token)[:32]}")
     return by_ip > limit or by_token > limit
 
 
