@@ -104,6 +104,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pendamping.urls"
+FORM_RENDERER = "pendamping.core.forms.Renderer"  # selects written in Python (core.forms.select_html)
 WSGI_APPLICATION = "pendamping.wsgi.application"
 
 TEMPLATES = [
