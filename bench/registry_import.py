@@ -195,6 +195,7 @@ def phases(figures: dict) -> str:
                 .replace("periksa", "reading+checking")
                 .replace("cocokkan", "matching")
                 .replace("tulis", "writing")
+                .replace("hitung", "recounting the dashboard's households per desa")
             )
         elif match := re.match(r"COMMIT ([\d.]+) detik", line):
             found.append(f"COMMIT {match[1]} s")

@@ -2305,8 +2305,7 @@ class BulkLoad:
         self.tables = tables
         self.indexes: list[tuple[str, str]] = []  # (index name, CREATE INDEX statement)
         self.constraints: list[tuple[str, str, str]] = []  # (table, constraint name, definition)
-        self.started = time.monotonic()
-        self.locked_at = 0.0
+        self.locked_at = self.rebuilt = 0.0
 
     @classmethod
     def begin(cls, new_people: int) -> "BulkLoad | None":
@@ -2343,6 +2342,8 @@ class BulkLoad:
         return True
 
     def _drop(self):
+        """Table and index names come from regclass (quoted where they need it), constraint names from pg_constraint
+        (quoted here): never hard-coded, Django made them."""
         with connection.cursor() as cursor:
             # the foreign keys between the written tables (never the one to areas, see above)
             cursor.execute(
@@ -2370,9 +2371,9 @@ class BulkLoad:
             )
             self.indexes = list(cursor.fetchall())
             for table, name, _definition in self.constraints + unique:
-                cursor.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_q(name)}")
             for name, _definition in self.indexes:
-                cursor.execute(f"DROP INDEX {_q(name)}")
+                cursor.execute(f"DROP INDEX {name}")
             self.constraints += unique
 
     def finish(self):
@@ -2381,7 +2382,8 @@ class BulkLoad:
             # the household rows' own foreign key checks (to areas) first: CREATE INDEX refuses a table with
             # checks still pending
             cursor.execute(
-                "SELECT c.conname FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])",
+                "SELECT c.conname FROM pg_constraint c WHERE c.contype = 'f' AND c.condeferrable "
+                "AND c.conrelid = ANY(%s::regclass[])",
                 [self.tables],
             )
             pending = [_q(name) for (name,) in cursor.fetchall()]
@@ -2391,7 +2393,7 @@ class BulkLoad:
             for _name, definition in self.indexes:
                 cursor.execute(definition)
             for table, name, definition in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
-                cursor.execute(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}")
             if pending:
                 cursor.execute(f"SET CONSTRAINTS {', '.join(pending)} DEFERRED")
         self.rebuilt = time.monotonic() - started
