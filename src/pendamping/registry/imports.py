@@ -51,7 +51,7 @@ Decisions:
   PostgreSQL's: inserting into the indexed person and household tables and checking the foreign keys of every new
   row (deferred to COMMIT). An import that adds many people (at least IMPORT_BULK_MIN_ROWS, 50,000, and at least
   half as many as are registered) is written as a bulk load (`BulkLoad`): the registry tables are locked for the
-  write (registry pages wait, about 10 s for a million new people), their secondary indexes and the foreign keys
+  write (registry pages wait, 10 to 12 s for a million new people), their secondary indexes and the foreign keys
   between them are dropped and built again before COMMIT, all in the one transaction. Smaller imports keep the
   indexes and lock nothing beyond their rows. The session runs without JIT and with IMPORT_WORK_MEM (256 MB) for
   its sorts while the run lasts. Unchanged rows are counted, not copied into the writer's work table. A NUL
@@ -2294,7 +2294,7 @@ class BulkLoad:
     anywhere rolls the indexes and constraints back with the data (DDL is transactional in PostgreSQL): a duplicate
     NIK that got in fails the rebuilt unique constraint, a missing household the foreign key, and the whole import.
 
-    The price: from the lock to COMMIT (about 10 s for a million new people, measured in bench/RESULTS.md) every
+    The price: from the lock to COMMIT (10 to 12 s for a million new people, bench/RESULTS.md) every
     query on those tables waits, so registry pages, the dashboard and screening stall for that long. So only when
     it pays: at least IMPORT_BULK_MIN_ROWS new people (default 50,000; 0 turns this off) that are at least
     IMPORT_BULK_MIN_SHARE (default 0.5) of the people already registered (rebuilding an index costs in proportion to
