@@ -23,10 +23,7 @@ def kept() -> set:
 
 def afresh() -> set:
     return set(
-        Household.objects.live()
-        .order_by()
-        .values_list("desa_id", "desil", "poverty_class")
-        .annotate(n=Count("*"))
+        Household.objects.live().order_by().values_list("desa_id", "desil", "poverty_class").annotate(n=Count("*"))
     )
 
 
