@@ -74,6 +74,49 @@ def bench_page_weight(env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def machine() -> str:
+    """The machine the figures come from: processor, cores, memory, Python, PostgreSQL and its main settings."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        "unknown processor",
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1048576
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if "MemTotal" in line
+        ),
+        0,
+    )
+    try:
+        settings = subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-Atc",
+                "SHOW server_version; SHOW shared_buffers; SHOW max_wal_size; SHOW work_mem",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.split()
+        version, buffers, wal, work_mem = settings[0], settings[-3], settings[-2], settings[-1]
+        postgres = f"PostgreSQL {version} (shared_buffers {buffers}, max_wal_size {wal}, work_mem {work_mem})"
+    except (OSError, IndexError, subprocess.SubprocessError):
+        postgres = "PostgreSQL (version not read)"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory} GB of memory, Python {sys.version.split()[0]}, {postgres} on "
+        "127.0.0.1 with its default settings; SQLite in WAL mode"
+    )
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as var_dir:
         env = {**os.environ, "VAR_DIR": var_dir, "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "testserver"}
@@ -86,7 +129,8 @@ def main() -> int:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')} ({os.cpu_count()} cores), SQLite (WAL).",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}, every section in the same run, on {machine()}.",
+        "The load generator, the app and PostgreSQL share those cores; each section gives the load average around it.",
         "",
         "## load-areas (target: under 20 s on SQLite)",
         "",
