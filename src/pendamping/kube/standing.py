@@ -104,11 +104,17 @@ def refresh(kube_ids: Iterable[int] | None = None, apps=None) -> int:
     corrected = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        # the groups' rows locked first: a second refresh of a group waits for the first to commit, then counts what
+        # it committed (counted before the lock, it could store a standing older than the other's)
+        stored = {
+            pk: values
+            for pk, *values in kube_model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", *FIELDS)
+        }
         standing = counted(chunk, apps)
         changed = []
-        for pk, *stored in kube_model.objects.filter(pk__in=chunk).values_list("pk", *FIELDS):
+        for pk, values in stored.items():
             wanted = [standing[pk][name] for name in FIELDS]
-            if stored != wanted:
+            if values != wanted:
                 changed.append([*wanted, pk])
         if changed:
             with connection.cursor() as cursor:

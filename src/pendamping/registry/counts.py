@@ -23,7 +23,13 @@ def refresh(areas: Iterable[str] | None = None, apps=None) -> int:
     households = household_model.objects.filter(deleted_at__isnull=True)
     stored = count_model.objects.all()
     if areas is not None:
-        where = scope_q(sorted(set(areas)), "desa__code")
+        codes = sorted(set(areas))
+        # the desa locked first (FOR NO KEY UPDATE: a household's foreign-key check still passes): two refreshes of
+        # one desa run one after the other, the second counting what the first committed (run together, both would
+        # delete the old rows and insert their own: the desa counted twice)
+        area_model = apps.get_model("areas", "Area")
+        list(area_model.objects.select_for_update(no_key=True).filter(scope_q(codes, "code")).values_list("pk"))
+        where = scope_q(codes, "desa__code")
         households, stored = households.filter(where), stored.filter(where)
     before = set(stored.values_list("desa_id", "desil", "poverty_class", "households"))
     stored.delete()
