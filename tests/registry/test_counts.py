@@ -49,6 +49,10 @@ def test_recount_corrects_counts_changed_by_hand(tksk_kabandungan):
     out = StringIO()
     call_command("recount", stdout=out)
     assert "1 desa" in out.getvalue() and kept() == afresh()
+    from pendamping.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="core.recount")
+    assert event.changes["desa_corrected"]["after"] == 1 and event.actor_username == "sistem"
     out = StringIO()
     call_command("recount", stdout=out)
     assert "0 KUBE dan 0 desa" in out.getvalue()
