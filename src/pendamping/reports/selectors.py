@@ -22,7 +22,7 @@ from django.utils import timezone
 from pendamping.accounts.permissions import can
 from pendamping.areas.models import Area
 from pendamping.areas.vocab import AreaLevel, subtree_q
-from pendamping.core.scoping import scope_q
+from pendamping.core.scoping import scope_codes, scoped
 from pendamping.kube.models import GateOverride, Kube, LpjLine, StimulusTranche
 from pendamping.kube.vocab import KubeStatus, LpjState, Stage, Typology
 from pendamping.mentoring.models import Contact
@@ -41,9 +41,8 @@ CHILD_LEVEL = {
 
 
 def _scoped(queryset, actor, field_name: str, capability: str, code: str):
-    from pendamping.core.scoping import scope_codes
-
-    return queryset.filter(scope_q(scope_codes(actor, capability), field_name)).filter(subtree_q(code, field_name))
+    """The rows of the user's scope for the capability (core.scoping), under the dashboard's area."""
+    return scoped(queryset, actor, field_name, capability).filter(subtree_q(code, field_name))
 
 
 def _child(code: str, desa_code: str, child_len: int) -> str:
@@ -214,8 +213,6 @@ def _registry_part(actor, code: str, child_len: int, rows: dict) -> dict:
 
 
 def _scope_key(actor) -> str:
-    from pendamping.core.scoping import scope_codes
-
     parts = [scope_codes(actor, capability) for capability in PART_CAPABILITIES]
     return "|".join("*" if codes is None else ",".join(codes) for codes in parts)
 
