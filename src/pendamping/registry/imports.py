@@ -15,17 +15,22 @@ How a run goes (`import_run_create`, then `import_run_execute`, by the command o
    is unsure of costs time, never a wrong verdict; `tests/registry/test_import_fast.py` checks on random rows near
    every rule's edges (hypothesis) that what it stages RowChecker takes, staged alike. On PostgreSQL the rows
    (staged or rejected) stream into a temporary staging table through `COPY` in text format, 50,000 rows per COPY
-   statement, checked in worker processes for large files (`copy_lines`); elsewhere in batches (`executemany`).
+   statement, checked in worker processes for large files (`copy_work`: while the file is plain, with no quote
+   character, a worker takes a block of whole lines as bytes and splits it itself, so that the parent process only
+   reads the file and feeds COPY); elsewhere in batches (`executemany`). The household values of a row are staged
+   with their signature (`household_signature`, a short digest), by which the rows of one No. KK are compared.
    Rejections go to `ImportRejection` between COPY statements / batches. The run record and its rejections are
    written outside the data transaction, so they survive a failure.
-3. **Match**, set-based on the staging table: the same NIK on two rows of the file (all those rows rejected),
-   household fields that differ between the rows of one No. KK (all rows of that KK rejected), a NIK or a No. KK
-   already registered outside the actor's areas, a NIK of a deleted or merged person.
+3. **Match**, set-based on the staging table: the same NIK on two rows of the file (all those rows rejected), a NIK
+   or a No. KK already registered outside the actor's areas, a NIK of a deleted or merged person, then household
+   fields that differ between the rows (still taken) of one No. KK (all rows of that KK rejected). The last check
+   keeps each No. KK with the row its household values come from (`Stage.households`): the writers' households.
 4. **Write**, all of it in one `transaction.atomic`: households by live No. KK (a new KK is a new household with
    its first KkHistory entry), people by NIK (upsert; changed fields only; moved to the row's household when its
    KK differs). On PostgreSQL set-based SQL from the staging table (`SqlWriter`: one INSERT ... SELECT or
-   UPDATE ... FROM per table; new households numbered in No. KK order, new people inserted in NIK order so that the
-   indexes grow at their ends, or as a bulk load, see Speed; `synchronous_commit` off for this transaction only);
+   UPDATE ... FROM per table, new people straight from the staging table; new households numbered in No. KK order,
+   new people inserted in NIK order so that the indexes grow at their ends, or as a bulk load, see Speed;
+   `synchronous_commit` off for this transaction only);
    elsewhere the ORM in batches (`OrmWriter`): `bulk_create`, `bulk_update`. A dry run stops before writing and
    reports what would happen.
    Audit: one `registry.import` event per run with the totals; one `household.update` / `person.update` event per
@@ -200,6 +205,7 @@ IMPORT_CODES = {
 # The staging table: one row per data row of the file (rejected rows keep only row_no and nik, for the NIK check).
 STAGE = "pendamping_import_rows"
 STAGE_REJECTED = "pendamping_import_rejected"
+STAGE_KK = "pendamping_import_kk"  # each No. KK of the rows taken: its signature(s) and the row its values come from
 STAGE_COLUMNS = (
     ("row_no", "integer NOT NULL"),
     ("ok", "boolean NOT NULL"),
@@ -500,14 +506,55 @@ class Source:
                 raise ImportRefused(f"Berkas CSV rusak di sekitar baris {number}: {error}") from None
             yield number, cells, ""
 
-    def plain_lines(self) -> Iterator[tuple[int, str | None, list | None, str]]:
+    def copy_work(self, rows: int) -> Iterator[tuple]:
+        """The data rows of a CSV file as work for `copy_work`, about `rows` rows an item, in file order.
+
+        While the file is plain (no quote character, no line break but LF or CR LF) an item is ("block", first row
+        number, the bytes of whole lines, encoding): the worker process decodes and splits them, so this process
+        only reads. From the first block that is not plain to the end, an item is ("rows", rows of plain_lines):
+        a quoted record may span lines, and only csv's reader, in file order, can tell."""
+        handle = open(self.path, "rb")  # noqa: SIM115 -- closed in __exit__
+        self._close.append(handle.close)
+        header = handle.readline()
+        if b"\r" in header.rstrip(b"\r\n"):  # a lone CR breaks lines for the text reader: not plain from the start
+            yield from self._row_work(self.plain_lines(), rows)
+            return
+        encoding = "utf-8" if self.run.encoding == "utf-8-sig" else (self.run.encoding or "utf-8")
+        size = rows * 256  # bytes: a little more than a row of the canonical columns takes
+        number, rest = 2, b""
+        while True:
+            data = handle.read(size)
+            block = rest + data
+            if not data:
+                rest = b""
+            else:
+                end = block.rfind(b"\n") + 1
+                if not end:
+                    rest = block
+                    continue
+                block, rest = block[:end], block[end:]
+            if not block:
+                return
+            if b'"' in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
+                handle.seek(-len(block) - len(rest), io.SEEK_CUR)
+                text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+                yield from self._row_work(self.plain_lines(text, number - 1), rows)
+                return
+            yield ("block", number, block, encoding)
+            number += block.count(b"\n")  # whole lines (only the last block may end without a line break)
+
+    def _row_work(self, lines: Iterator[tuple], rows: int) -> Iterator[tuple]:
+        for chunk in _chunks(lines, rows):
+            yield ("rows", chunk)
+
+    def plain_lines(self, lines: Iterator[str] | None = None, number: int = 1):
         """The data rows of a CSV file as (row number, line, cells, error): a line without quotes (nor a field over
         csv's limit) comes as it is, for the caller to split; any other record comes parsed by the csv module, as
-        rows() gives it (a quoted record may span lines)."""
-        feed = _Pushback(self.lines)
+        rows() gives it (a quoted record may span lines). From the lines after the header, or `lines`, whose first
+        is row `number` + 1."""
+        feed = _Pushback(self.lines if lines is None else lines)
         reader = csv.reader(feed, delimiter=self.delimiter)
         limit = CSV_FIELD_LIMIT
-        number = 1
         for line in feed:
             number += 1
             if '"' not in line and len(line) < limit:
@@ -790,8 +837,7 @@ class RowChecker:
             values["basic_needs_cost"],
             poverty_class,
         )
-        signature = "\x1f".join("" if value is None else str(value) for value in stage)
-        return values["no_kk"], (signature, *stage), problems, warnings
+        return values["no_kk"], (household_signature(stage), *stage), problems, warnings
 
     def _person(self, cells: list):
         problems: list[tuple[str, Problem]] = []
@@ -842,6 +888,15 @@ class RowChecker:
             values["occupation"],
         )
         return values["nik"], stage, problems, [("nik", warning) for _name, warning in warnings]
+
+
+def household_signature(stage: tuple) -> str:
+    """The household values of a staged row (desa to poverty class) in 24 hex characters, for the staging table:
+    the rows of one No. KK agree when their signatures do. A 96-bit digest (two different households of one KK
+    agreeing by chance is out of reach of any file) keeps each staged row short, where the values themselves would
+    add about 100 bytes to every row."""
+    joined = "\x1f".join("" if value is None else str(value) for value in stage)
+    return hashlib.blake2b(joined.encode(), digest_size=12).hexdigest()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1003,11 +1058,11 @@ class FastPath:
             needs,
             poverty_class,
         )
-        signature = "\x1f".join("" if value is None else str(value) for value in stage)
+        signature = household_signature(stage)
         values = (no_kk, signature, *stage)
-        if "\\" in signature or "\t" in signature or "\n" in signature or "\r" in signature:
+        if any("\\" in text or "\t" in text or "\n" in text or "\r" in text for text in texts):
             return values, "\t".join(_copy_text(value) for value in values)
-        # nothing to escape (the usual case; the signature holds every text value): COPY's text format directly
+        # nothing to escape (the usual case; the other values are digits and codes): COPY's text format directly
         none = "\\N"
         text = "\t".join(
             (
@@ -1157,10 +1212,33 @@ def copy_lines(fast: FastPath, checker: RowChecker, chunk: CopyChunk) -> tuple[s
     return "".join(out), problems, blank, taken
 
 
-def _copy_chunk(chunk: CopyChunk) -> tuple[str, list, int, int]:
-    """In a worker process: copy_lines with the fast path and checker the parent made before the fork."""
+def copy_work(fast: FastPath, checker: RowChecker, work: tuple) -> tuple[bytes, list, int, int]:
+    """copy_lines of an item of Source.copy_work, its text encoded for COPY. A block of plain lines is split here as
+    plain_lines would: each line as it is, a line over csv's field limit parsed by the csv module."""
+    chunk = work[1] if work[0] == "rows" else block_rows(*work[1:], delimiter=fast.delimiter)
+    text, problems, blank, taken = copy_lines(fast, checker, chunk)
+    return text.encode(), problems, blank, taken
+
+
+def block_rows(first: int, block: bytes, encoding: str, *, delimiter: str) -> CopyChunk:
+    """The rows of a block of plain lines (no quote, no lone CR) as plain_lines gives them: each line as it is, a
+    line over csv's field limit parsed by the csv module (or rejected when a field is over it)."""
+    rows, limit = [], CSV_FIELD_LIMIT
+    for number, line in enumerate(io.StringIO(block.decode(encoding), newline=""), start=first):
+        if len(line) < limit:
+            rows.append((number, line, None, ""))
+            continue
+        try:
+            rows.append((number, None, next(csv.reader([line], delimiter=delimiter)), ""))
+        except csv.Error:  # without quotes, only a field over the limit
+            rows.append((number, None, None, "baris_terlalu_panjang"))
+    return rows
+
+
+def _copy_work(work: tuple) -> tuple[bytes, list, int, int]:
+    """In a worker process: copy_work with the fast path and checker the parent made before the fork."""
     fast, checker = _WORKER_COPY
-    return copy_lines(fast, checker, chunk)
+    return copy_work(fast, checker, work)
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
@@ -1223,6 +1301,7 @@ class Stage:
             for table in (
                 "pendamping_import_people",
                 "pendamping_import_households",
+                STAGE_KK,
                 STAGE_REJECTED,
                 STAGE,
             ):
@@ -1261,6 +1340,24 @@ class Stage:
             else:
                 cursor.execute(f"CREATE INDEX {STAGE}_kk ON {STAGE} (no_kk, row_no)")
                 cursor.execute(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
+
+    def households(self):
+        """STAGE_KK: each No. KK of the rows still taken, with the smallest and the largest signature of its household
+        values (they differ when its rows disagree) and its first row, whose household values are the household's
+        once they agree. One pass over the staging table, instead of taking the least of every household column."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE_KK}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGE_KK} AS SELECT no_kk, MIN(hh_sig) AS hh_sig, MAX(hh_sig) AS other_sig, "
+                f"MIN(row_no) AS first_row FROM {STAGE} WHERE ok GROUP BY no_kk"
+            )
+
+    def drop_mixed_households(self):
+        """After the rows of a No. KK whose household values differ are rejected: only households that agree stay."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {STAGE_KK} WHERE hh_sig <> other_sig")
+            if self.postgres:
+                cursor.execute(f"ANALYZE {STAGE_KK}")
 
     def reject(self, row_numbers: list[int]):
         """Mark rows as rejected (after the set-based checks)."""
@@ -1531,7 +1628,7 @@ class Runner:
         import multiprocessing
         from collections import deque
 
-        chunks = _chunks(source.plain_lines(), PARALLEL_CHUNK)
+        work = source.copy_work(PARALLEL_CHUNK)
         pool = None
         if workers > 1:
             _WORKER_COPY = (fast, checker)
@@ -1539,12 +1636,12 @@ class Runner:
 
         def results():
             if pool is None:
-                for chunk in chunks:
-                    yield copy_lines(fast, checker, chunk)
+                for item in work:
+                    yield copy_work(fast, checker, item)
                 return
             pending: deque = deque()
-            for chunk in chunks:
-                pending.append(pool.apply_async(_copy_chunk, (chunk,)))
+            for item in work:
+                pending.append(pool.apply_async(_copy_work, (item,)))
                 if len(pending) > 2 * workers:
                     yield pending.popleft().get()
             while pending:
@@ -1675,44 +1772,6 @@ class Runner:
                 self.flush_rejections()
         stage.reject(rejected)
         self.flush_rejections()
-        # household fields that differ between the rows of one No. KK: all rows of that KK
-        rejected = []
-        names = ("no_kk", *HH_STAGE[:-1])
-        columns = {stage_name: column for column, (_f, stage_name) in HOUSEHOLD_COLUMNS.items()}
-        kk_rows: list[tuple] = []
-        for row in itertools.chain(
-            stage.stream(
-                f"SELECT s.row_no, {', '.join('s.' + n for n in names)} FROM {STAGE} s JOIN "
-                f"(SELECT no_kk FROM {STAGE} WHERE ok GROUP BY no_kk HAVING MIN(hh_sig) <> MAX(hh_sig)) d "
-                f"ON d.no_kk = s.no_kk WHERE s.ok ORDER BY s.no_kk, s.row_no"
-            ),
-            [(None, None)],
-        ):
-            if kk_rows and row[1] != kk_rows[0][1]:
-                differ = [
-                    columns[name]
-                    for position, name in enumerate(names[1:], start=2)
-                    if len({r[position] for r in kk_rows}) > 1
-                ]
-                numbers = [r[0] for r in kk_rows]
-                for number in numbers:
-                    self.add_problem(
-                        number,
-                        differ[0] if differ else "no_kk",
-                        Problem(
-                            "kk_tidak_konsisten",
-                            f"Data keluarga No. KK {kk_rows[0][1]} berbeda antarbaris ({', '.join(differ)}); "
-                            f"semua {len(numbers)} baris KK ini ditolak. Samakan kolom keluarga di setiap baris anggota",
-                        ),
-                    )
-                rejected += numbers
-                kk_rows = []
-            if row[0] is not None:
-                kk_rows.append(row)
-            if len(self.rejections) >= 5000:
-                self.flush_rejections()
-        stage.reject(rejected)
-        self.flush_rejections()
         # a NIK already registered outside the actor's areas, or deleted / merged
         rejected = []
         person, household = _q(Person._meta.db_table), _q(Household._meta.db_table)
@@ -1747,6 +1806,46 @@ class Runner:
                 )
                 rejected.append(row_no)
         stage.reject(rejected)
+        self.flush_rejections()
+        # household values that differ between the rows of one No. KK: all rows of that KK. The No. KK of the rows
+        # left are kept (STAGE_KK) with the row their household values are taken from: the writers' households.
+        stage.households()
+        rejected = []
+        names = ("no_kk", *HH_STAGE[:-1])
+        columns = {stage_name: column for column, (_f, stage_name) in HOUSEHOLD_COLUMNS.items()}
+        kk_rows: list[tuple] = []
+        for row in itertools.chain(
+            stage.stream(
+                f"SELECT s.row_no, {', '.join('s.' + n for n in names)} FROM {STAGE} s JOIN {STAGE_KK} k "
+                f"ON k.no_kk = s.no_kk WHERE s.ok AND k.hh_sig <> k.other_sig ORDER BY s.no_kk, s.row_no"
+            ),
+            [(None, None)],
+        ):
+            if kk_rows and row[1] != kk_rows[0][1]:
+                differ = [
+                    columns[name]
+                    for position, name in enumerate(names[1:], start=2)
+                    if len({r[position] for r in kk_rows}) > 1
+                ]
+                numbers = [r[0] for r in kk_rows]
+                for number in numbers:
+                    self.add_problem(
+                        number,
+                        differ[0] if differ else "no_kk",
+                        Problem(
+                            "kk_tidak_konsisten",
+                            f"Data keluarga No. KK {kk_rows[0][1]} berbeda antarbaris ({', '.join(differ)}); "
+                            f"semua {len(numbers)} baris KK ini ditolak. Samakan kolom keluarga di setiap baris anggota",
+                        ),
+                    )
+                rejected += numbers
+                kk_rows = []
+            if row[0] is not None:
+                kk_rows.append(row)
+            if len(self.rejections) >= 5000:
+                self.flush_rejections()
+        stage.reject(rejected)
+        stage.drop_mixed_households()
         self.flush_rejections()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT ok) FROM {STAGE}")
@@ -2080,6 +2179,7 @@ class SqlWriter:
         self.households = "pendamping_import_households"
         self.people = "pendamping_import_people"
         self.bulk: BulkLoad | None = None
+        self.bulk_wanted = False
 
     def _hh_column(self, name: str) -> str:
         return "desa_id" if name == "desa" else name
@@ -2088,49 +2188,54 @@ class SqlWriter:
         household, person = _q(Household._meta.db_table), _q(Person._meta.db_table)
         hh_diff = " OR ".join(f"h.{self._hh_column(f)} IS DISTINCT FROM s.{s}" for f, s in self.hh_fields) or "FALSE"
         person_diff = " OR ".join(f"p.{f} IS DISTINCT FROM s.{s}" for f, s in self.person_fields) or "FALSE"
-        aggregates = ", ".join(f"MIN({name}) AS {name}" for name in HH_STAGE)
+        hh_columns = ", ".join(f"s.{name}" for name in HH_STAGE)
         person_columns = ", ".join(f"s.{name}" for name in PERSON_STAGE)
+        run = self.run
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.people}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.households}")
-            # new households get their ids here, in No. KK order (the order they are inserted in)
+            # the rows that name a registered person (match left only live people of the actor's areas); the others
+            # are new people, inserted straight from the staging table (insert_people)
+            cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s JOIN {person} p ON p.nik = s.nik WHERE s.ok")
+            registered = cursor.fetchone()[0]
+            run.rows_created = run.rows_read - run.rows_rejected - registered
+            self.bulk_wanted = assign_ids and BulkLoad.wanted(run.rows_created)
+            # new households get their ids here, in No. KK order (the order they are inserted in, so that the No. KK
+            # index grows at its end; a bulk load builds its indexes afterwards and needs no order)
             new_id = "NULL::bigint"
             if assign_ids:  # the sequence looked up once (pg_get_serial_sequence in the query ran for every row)
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Household._meta.db_table])
                 new_id = f"nextval('{cursor.fetchone()[0]}'::regclass)"
+            order = "" if self.bulk_wanted else ' ORDER BY s.no_kk COLLATE "C"'
+            # each household once, with the values of its first row (match kept only households whose rows agree)
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.households} AS SELECT x.*, "
                 f"CASE WHEN x.state = 'new' THEN {new_id} ELSE x.existing_id END AS household_id FROM ("
-                f"SELECT s.*, h.id AS existing_id, "
+                f"SELECT s.no_kk, {hh_columns}, h.id AS existing_id, "
                 f"CASE WHEN h.id IS NULL THEN 'new' WHEN ({hh_diff}) THEN 'changed' ELSE 'same' END AS state "
-                f"FROM (SELECT no_kk, {aggregates} FROM {STAGE} WHERE ok GROUP BY no_kk) s "
-                f'LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL ORDER BY s.no_kk COLLATE "C") x'
+                f"FROM {STAGE_KK} k JOIN {STAGE} s ON s.row_no = k.first_row "
+                f"LEFT JOIN {household} h ON h.no_kk = s.no_kk AND h.deleted_at IS NULL{order}) x"
             )
             cursor.execute(f"ANALYZE {self.households} (no_kk, household_id, state)")
-            # only the rows with something to do: a new person, a changed one, one whose household changed (an
-            # unchanged row is only counted; re-importing a large file of mostly unchanged rows writes far less)
+            # the registered people with something to do: changed, or moved, or in a changed household (an unchanged
+            # row is only counted; re-importing a large file of mostly unchanged rows writes far less)
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.people} AS SELECT * FROM (SELECT s.row_no, s.nik, {person_columns}, "
                 f"hh.household_id, hh.state AS household_state, hh.desa_code, p.id AS person_id, "
-                f"(p.id IS NOT NULL AND ({person_diff} OR p.household_id IS DISTINCT FROM hh.household_id)) "
-                f"AS person_changed "
+                f"({person_diff} OR p.household_id IS DISTINCT FROM hh.household_id) AS person_changed "
                 f"FROM {STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk "
-                f"LEFT JOIN {person} p ON p.nik = s.nik WHERE s.ok) x "
-                "WHERE x.person_id IS NULL OR x.person_changed OR x.household_state <> 'same'"
+                f"JOIN {person} p ON p.nik = s.nik WHERE s.ok) x "
+                "WHERE x.person_changed OR x.household_state <> 'same'"
             )
-            cursor.execute(f"ANALYZE {self.people} (person_id, person_changed, household_state)")
+            cursor.execute(f"ANALYZE {self.people} (person_id, person_changed)")
             cursor.execute(
                 f"SELECT COUNT(*) FILTER (WHERE state = 'new'), COUNT(*) FILTER (WHERE state = 'changed') "
                 f"FROM {self.households}"
             )
-            self.run.households_created, self.run.households_updated = cursor.fetchone()
-            cursor.execute(
-                f"SELECT COUNT(*) FILTER (WHERE person_id IS NULL), COUNT(*) FILTER (WHERE person_id IS NOT NULL) "
-                f"FROM {self.people}"
-            )
-            run = self.run
-            run.rows_created, run.rows_updated = cursor.fetchone()
-            run.rows_unchanged = run.rows_read - run.rows_rejected - run.rows_created - run.rows_updated
+            run.households_created, run.households_updated = cursor.fetchone()
+            cursor.execute(f"SELECT COUNT(*) FROM {self.people}")
+            run.rows_updated = cursor.fetchone()[0]
+            run.rows_unchanged = registered - run.rows_updated
 
     def plan(self):
         self._prepare(assign_ids=False)
@@ -2139,7 +2244,7 @@ class SqlWriter:
         self._prepare(assign_ids=True)
         self.audit_households()  # before and after, read before anything is written
         self.audit_people()
-        self.bulk = BulkLoad.begin(self.run.rows_created)
+        self.bulk = BulkLoad.begin() if self.bulk_wanted else None
         self.insert_households()
         self.update_households()
         self.insert_people()
@@ -2170,17 +2275,19 @@ class SqlWriter:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {_q(model._meta.db_table)} ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {source} s WHERE {where}" + (f" ORDER BY {order}" if order else ""),
+                f"SELECT {', '.join(values)} FROM {source} WHERE {where}" + (f" ORDER BY {order}" if order else ""),
                 params,
             )
 
     def insert_households(self):
         mapping = {"id": "s.household_id", "no_kk": "s.no_kk"}
         mapping.update({f: f"s.{s}" for f, s in self.hh_fields})
-        self._insert(Household, self.households, mapping, "s.state = 'new'", order="s.household_id")
+        self._insert(
+            Household, f"{self.households} s", mapping, "s.state = 'new'", order="" if self.bulk else "s.household_id"
+        )
         self._insert(
             KkHistory,
-            self.households,
+            f"{self.households} s",
             {
                 "household": "s.household_id",
                 "no_kk": "s.no_kk",
@@ -2202,12 +2309,21 @@ class SqlWriter:
             )
 
     def insert_people(self):
-        mapping = {"nik": "s.nik", "household": "s.household_id"}
+        """The rows whose NIK is not registered, straight from the staging table (no work table in between)."""
+        if not self.run.rows_created:
+            return
+        mapping = {"nik": "s.nik", "household": "hh.household_id"}
         mapping.update({f: f"s.{s}" for f, s in self.person_fields})
         # in NIK order: the unique index on NIK then grows at its end instead of at a million random places (a bulk
         # load builds its indexes afterwards: the rows go in file order, a household's members side by side)
         order = "" if self.bulk else 's.nik COLLATE "C"'
-        self._insert(Person, self.people, mapping, "s.person_id IS NULL", order=order)
+        self._insert(
+            Person,
+            f"{STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk",
+            mapping,
+            f"s.ok AND NOT EXISTS (SELECT 1 FROM {_q(Person._meta.db_table)} p WHERE p.nik = s.nik)",
+            order=order,
+        )
 
     def update_people(self):
         sets = ", ".join([f"{f} = s.{s}" for f, s in self.person_fields] + ["household_id = s.household_id"])
@@ -2308,12 +2424,13 @@ class BulkLoad:
         self.locked_at = self.rebuilt = 0.0
 
     @classmethod
-    def begin(cls, new_people: int) -> "BulkLoad | None":
+    def wanted(cls, new_people: int) -> bool:
+        """Whether an import that adds `new_people` is written as a bulk load (see above)."""
         minimum = int(policy("IMPORT_BULK_MIN_ROWS", 50_000))
         if connection.vendor != "postgresql" or not minimum or new_people < minimum:
-            return None
+            return False
         if len(connection.atomic_blocks) > 1:  # inside a caller's transaction: the lock would outlast the import
-            return None
+            return False
         person = Person._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [person])
@@ -2321,9 +2438,12 @@ class BulkLoad:
             if existing < 0:  # never counted (no VACUUM, ANALYZE or CREATE INDEX yet)
                 cursor.execute(f"SELECT COUNT(*) FROM {_q(person)}")
                 existing = cursor.fetchone()[0]
-        if new_people < float(policy("IMPORT_BULK_MIN_SHARE", 0.5)) * existing:
-            return None
-        bulk = cls([Household._meta.db_table, KkHistory._meta.db_table, person])
+        return new_people >= float(policy("IMPORT_BULK_MIN_SHARE", 0.5)) * existing
+
+    @classmethod
+    def begin(cls) -> "BulkLoad | None":
+        """Lock the registry tables and drop their indexes; None when they are busy (then written the usual way)."""
+        bulk = cls([Household._meta.db_table, KkHistory._meta.db_table, Person._meta.db_table])
         return bulk if bulk._lock() else None
 
     def _lock(self) -> bool:
