@@ -998,7 +998,8 @@ class FastPath:
         self._hh: tuple | None = None
 
     def _date(self, text: str):
-        """(year, month, day, date) of a date cell in a plain form, or None."""
+        """A birth date cell in a plain form within the ages the fast path takes, as ({sex: the six digits the NIK
+        holds for it}, date, ISO text), or None."""
         match = _FAST_DATE(text)
         if match is None:
             return None
@@ -1009,7 +1010,11 @@ class FastPath:
             born = datetime.date(int(year), int(month), int(day))
         except ValueError:
             return None
-        return born.year, born.month, born.day, born, born.isoformat()
+        if born.year < self.oldest_year or born >= self.today:
+            return None
+        tail = f"{born.month:02d}{born.year % 100:02d}"
+        codes = {Sex.LAKI_LAKI.value: f"{born.day:02d}{tail}", Sex.PEREMPUAN.value: f"{born.day + 40:02d}{tail}"}
+        return codes, born, born.isoformat()
 
     def _household(self, cells: list) -> tuple | None:
         at = self.at
@@ -1121,13 +1126,6 @@ class FastPath:
         nik, sex, text, name, relation, marital, education, place, occupation = self._person_cells(cells)
         if _DIGITS16(nik) is None or nik[12:] == "0000" or nik[:6] not in self.kecamatan:
             return None
-        day = int(nik[6:8])
-        if day > 40:
-            day -= 40
-            if sex != "P":
-                return None
-        elif sex != "L":
-            return None
         born = self.dates.get(text, BAD)
         if born is BAD:
             born = self._date(text)
@@ -1135,14 +1133,8 @@ class FastPath:
                 self.dates[text] = born
         if born is None:
             return None
-        year, month, b_day, birth_date, iso = born
-        if (
-            b_day != day
-            or month != int(nik[8:10])
-            or year % 100 != int(nik[10:12])
-            or year < self.oldest_year
-            or birth_date >= self.today
-        ):
+        codes, birth_date, iso = born
+        if codes.get(sex) != nik[6:12]:  # the NIK's date (day + 40 for a woman) is this birth date, for this sex
             return None
         values = self.values
         if (
