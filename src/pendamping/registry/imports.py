@@ -56,16 +56,21 @@ Decisions:
   PostgreSQL's: inserting into the indexed person and household tables and checking the foreign keys of every new
   row (deferred to COMMIT). An import that adds many people (at least IMPORT_BULK_MIN_ROWS, 50,000, and at least
   half as many as are registered) is written as a bulk load (`BulkLoad`): the registry tables are locked for the
-  write (registry pages wait, 10 to 12 s for a million new people), their secondary indexes and the foreign keys
+  write (registry pages wait, about 8 s for a million new people), their secondary indexes and the foreign keys
   between them are dropped and built again before COMMIT, all in the one transaction. Smaller imports keep the
   indexes and lock nothing beyond their rows. The session runs without JIT and with IMPORT_WORK_MEM (256 MB) for
-  its sorts while the run lasts. Unchanged rows are counted, not copied into the writer's work table. A NUL
-  character in a cell that RowChecker takes still stops the import on PostgreSQL (text cannot hold it), as before.
+  its sorts while the run lasts. What else a million rows taught (each measured on them): new people go into the
+  person table straight from the staging table (a work table of every row cost 1.5 s more); each household is
+  taken from one row of its No. KK, found by the consistency check (the least of every household column over
+  all rows cost 1 s more); the rows of a No. KK are compared by a short digest of their household values, not by
+  the values (100 bytes less to stage per row); while the file is plain the worker processes split its lines
+  themselves. Unchanged rows are counted, not copied into the writer's work table. A NUL character in a cell that
+  RowChecker takes still stops the import on PostgreSQL (text cannot hold it), as before.
   Tried and left: checking the canonical forms set-based in SQL on a raw text copy of the file (about 20 µs a row in
   PostgreSQL, more than the Python fast path costs, and on the database's one core); dropping the household's
   foreign key to its desa in a bulk load (PostgreSQL would lock the areas table, which every page reads, so its
-  300,000 checks, about 1.4 s, stay); 1 GB of temp_buffers so that the staging table stays in memory, MIN(... COLLATE
-  "C") for the household aggregates (no gain that the shared machine could show).
+  300,000 checks, about 1 s, stay); 1 GB of temp_buffers so that the staging table stays in memory, MIN(... COLLATE
+  "C") for the household aggregates, parallel query on an unlogged staging table (no gain, or slower).
 """
 
 import codecs
@@ -2402,7 +2407,7 @@ class BulkLoad:
     anywhere rolls the indexes and constraints back with the data (DDL is transactional in PostgreSQL): a duplicate
     NIK that got in fails the rebuilt unique constraint, a missing household the foreign key, and the whole import.
 
-    The price: from the lock to COMMIT (10 to 12 s for a million new people, bench/RESULTS.md) every
+    The price: from the lock to COMMIT (about 8 s for a million new people, bench/RESULTS.md) every
     query on those tables waits, so registry pages, the dashboard and screening stall for that long. So only when
     it pays: at least IMPORT_BULK_MIN_ROWS new people (default 50,000; 0 turns this off) that are at least
     IMPORT_BULK_MIN_SHARE (default 0.5) of the people already registered (rebuilding an index costs in proportion to
