@@ -202,11 +202,11 @@ UPDATE b_kube SET
 
 INSERT INTO kube_kube (name, kind, business_type_id, desa_id, kecamatan_id, funding_source, budget_year, formed_on,
   bank_name, bank_account_number, bank_account_name, sk_number, sk_date, pendamping_id, status, stage,
-  stimulus_per_member, version, created_at, created_by_id, updated_at, deleted_at, deleted_reason)
+  stimulus_per_member, version, created_at, created_by_id, updated_at, deleted_at, deleted_reason, last_typology)
 SELECT 'KUBE Skala ' || lpad(k.g::text, 5, '0'), bt.kind, bt.id, k.desa, k.kec,
   CASE WHEN k.g %% 3 = 0 THEN 'apbn' ELSE 'apbd' END, extract(year FROM k.formed_on)::int, k.formed_on,
   'Bank BJB', '0012' || lpad(k.g::text, 8, '0'), 'KUBE Skala ' || k.g, 'SK/KUBE/' || k.g, k.formed_on + 30,
-  pu.user_id, k.status, k.stage, 2000000, 1, k.formed_on::timestamptz, %(system)s, now(), NULL, ''
+  pu.user_id, k.status, k.stage, 2000000, 1, k.formed_on::timestamptz, %(system)s, now(), NULL, '', ''
 FROM b_kube k JOIN kube_businesstype bt ON bt.id = (SELECT id FROM kube_businesstype ORDER BY id OFFSET k.bt - 1 LIMIT 1)
 LEFT JOIN b_user pu ON pu.area = k.kec AND pu.role = 'pendamping'
 ORDER BY k.g;
