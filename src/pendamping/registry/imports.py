@@ -2177,6 +2177,7 @@ class SqlWriter:
         self.people = "pendamping_import_people"
         self.bulk: BulkLoad | None = None
         self.bulk_wanted = False
+        self.registered = 0  # rows of the file that name a registered person (see _prepare)
 
     def _hh_column(self, name: str) -> str:
         return "desa_id" if name == "desa" else name
@@ -2194,7 +2195,7 @@ class SqlWriter:
             # the rows that name a registered person (match left only live people of the actor's areas); the others
             # are new people, inserted straight from the staging table (insert_people)
             cursor.execute(f"SELECT COUNT(*) FROM {STAGE} s JOIN {person} p ON p.nik = s.nik WHERE s.ok")
-            registered = cursor.fetchone()[0]
+            registered = self.registered = cursor.fetchone()[0]
             run.rows_created = run.rows_read - run.rows_rejected - registered
             self.bulk_wanted = assign_ids and BulkLoad.wanted(run.rows_created)
             # new households get their ids here, in No. KK order (the order they are inserted in, so that the No. KK
@@ -2318,7 +2319,10 @@ class SqlWriter:
             Person,
             f"{STAGE} s JOIN {self.households} hh ON hh.no_kk = s.no_kk",
             mapping,
-            f"s.ok AND NOT EXISTS (SELECT 1 FROM {_q(Person._meta.db_table)} p WHERE p.nik = s.nik)",
+            # no row names a registered person (a first load): no need to look for one
+            "s.ok"
+            if not self.registered
+            else f"s.ok AND NOT EXISTS (SELECT 1 FROM {_q(Person._meta.db_table)} p WHERE p.nik = s.nik)",
             order=order,
         )
 
