@@ -942,6 +942,7 @@ _RT = re.compile(r"[0-9]{0,3}").fullmatch
 _RUPIAH = re.compile(r"[0-9]{0,12}").fullmatch
 _FAST_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{2})-([0-9]{2})-([0-9]{4})").fullmatch
 _DESIL = {"": None, **{str(n): n for n in range(1, 11)}}
+MAN, WOMAN = Sex.LAKI_LAKI.value, Sex.PEREMPUAN.value
 
 
 def fast_values(name: str) -> frozenset[str]:
@@ -1003,8 +1004,8 @@ class FastPath:
         self._hh: tuple | None = None
 
     def _date(self, text: str):
-        """A birth date cell in a plain form within the ages the fast path takes, as ({sex: the six digits the NIK
-        holds for it}, date, ISO text), or None."""
+        """A birth date cell in a plain form within the ages the fast path takes, as (the six digits a man's NIK
+        holds for it, a woman's, date, ISO text), or None."""
         match = _FAST_DATE(text)
         if match is None:
             return None
@@ -1018,8 +1019,7 @@ class FastPath:
         if born.year < self.oldest_year or born >= self.today:
             return None
         tail = f"{born.month:02d}{born.year % 100:02d}"
-        codes = {Sex.LAKI_LAKI.value: f"{born.day:02d}{tail}", Sex.PEREMPUAN.value: f"{born.day + 40:02d}{tail}"}
-        return codes, born, born.isoformat()
+        return f"{born.day:02d}{tail}", f"{born.day + 40:02d}{tail}", born, born.isoformat()
 
     def _household(self, cells: list) -> tuple | None:
         at = self.at
@@ -1138,8 +1138,9 @@ class FastPath:
                 self.dates[text] = born
         if born is None:
             return None
-        codes, birth_date, iso = born
-        if codes.get(sex) != nik[6:12]:  # the NIK's date (day + 40 for a woman) is this birth date, for this sex
+        man, woman, birth_date, iso = born
+        # the NIK's date (day + 40 for a woman) is this birth date, for this sex
+        if nik[6:12] != (man if sex == MAN else woman if sex == WOMAN else None):
             return None
         values = self.values
         if (
