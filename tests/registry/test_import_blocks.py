@@ -1,4 +1,4 @@
-"""Source.copy_work hands the worker processes blocks of whole lines while the file is plain and rows of
+"""Source.copy_items hands the worker processes blocks of whole lines while the file is plain and rows of
 plain_lines from the first block that is not (a quote, a lone CR): whatever the file, the rows the workers check
 are exactly those plain_lines gives, with the same row numbers (hypothesis, on small blocks)."""
 
@@ -20,7 +20,7 @@ def source_of(path, encoding="utf-8-sig") -> Source:
 def rows_by_blocks(path, rows_per_item: int, encoding="utf-8-sig") -> list[tuple]:
     with source_of(path, encoding) as source:
         found = []
-        for work in source.copy_work(rows_per_item):
+        for work in source.copy_items(rows_per_item):
             if work[0] == "rows":
                 found += work[1]
             else:

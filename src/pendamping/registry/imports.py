@@ -511,7 +511,7 @@ class Source:
                 raise ImportRefused(f"Berkas CSV rusak di sekitar baris {number}: {error}") from None
             yield number, cells, ""
 
-    def copy_work(self, rows: int) -> Iterator[tuple]:
+    def copy_items(self, rows: int) -> Iterator[tuple]:
         """The data rows of a CSV file as work for `copy_work`, about `rows` rows an item, in file order.
 
         While the file is plain (no quote character, no line break but LF or CR LF) an item is ("block", first row
@@ -522,7 +522,7 @@ class Source:
         self._close.append(handle.close)
         header = handle.readline()
         if b"\r" in header.rstrip(b"\r\n"):  # a lone CR breaks lines for the text reader: not plain from the start
-            yield from self._row_work(self.plain_lines(), rows)
+            yield from self._row_items(self.plain_lines(), rows)
             return
         encoding = "utf-8" if self.run.encoding == "utf-8-sig" else (self.run.encoding or "utf-8")
         size = rows * 256  # bytes: a little more than a row of the canonical columns takes
@@ -543,12 +543,12 @@ class Source:
             if b'"' in block or (b"\r" in block and block.count(b"\r") != block.count(b"\r\n")):
                 handle.seek(-len(block) - len(rest), io.SEEK_CUR)
                 text = io.TextIOWrapper(handle, encoding=encoding, newline="")
-                yield from self._row_work(self.plain_lines(text, number - 1), rows)
+                yield from self._row_items(self.plain_lines(text, number - 1), rows)
                 return
             yield ("block", number, block, encoding)
             number += block.count(b"\n")  # whole lines (only the last block may end without a line break)
 
-    def _row_work(self, lines: Iterator[tuple], rows: int) -> Iterator[tuple]:
+    def _row_items(self, lines: Iterator[tuple], rows: int) -> Iterator[tuple]:
         for chunk in _chunks(lines, rows):
             yield ("rows", chunk)
 
@@ -1211,7 +1211,7 @@ def copy_lines(fast: FastPath, checker: RowChecker, chunk: CopyChunk) -> tuple[s
 
 
 def copy_work(fast: FastPath, checker: RowChecker, work: tuple) -> tuple[bytes, list, int, int]:
-    """copy_lines of an item of Source.copy_work, its text encoded for COPY. A block of plain lines is split here as
+    """copy_lines of an item of Source.copy_items, its text encoded for COPY. A block of plain lines is split here as
     plain_lines would: each line as it is, a line over csv's field limit parsed by the csv module."""
     chunk = work[1] if work[0] == "rows" else block_rows(*work[1:], delimiter=fast.delimiter)
     text, problems, blank, taken = copy_lines(fast, checker, chunk)
@@ -1626,7 +1626,7 @@ class Runner:
         import multiprocessing
         from collections import deque
 
-        work = source.copy_work(PARALLEL_CHUNK)
+        work = source.copy_items(PARALLEL_CHUNK)
         pool = None
         if workers > 1:
             _WORKER_COPY = (fast, checker)
