@@ -82,3 +82,41 @@ def test_windows_1252_blocks_decode_as_the_lines_do(tmp_path):
     found = rows_by_blocks(path, 1, encoding="cp1252")
     assert found == rows_by_lines(path, encoding="cp1252")
     assert found[0][1] == "32.02.01.2001;1;2;Ujang Ruhiyat Sé\r\n"
+
+
+def test_an_import_whose_quotes_start_after_some_blocks_takes_every_row_at_its_row_number(
+    tmp_path, areas, system, monkeypatch
+):
+    """A whole import with blocks of about one row (PostgreSQL: blocks, then csv's reader from the first quote);
+    on SQLite the same file through its own reader: the same outcome."""
+    import datetime
+
+    from pendamping.registry import imports
+    from pendamping.registry.models import Household, Person
+    from pendamping.registry.nik import make_kk, make_nik
+    from tests.registry.test_import import KABANDUNGAN, rejections, row, run_import, write_csv
+
+    monkeypatch.setattr(imports, "PARALLEL_CHUNK", 1)
+    rows = []
+    for k in range(6):
+        kk = make_kk(KABANDUNGAN, datetime.date(2020, 1, 1 + k), 10 + k)
+        for m in range(3):
+            born = datetime.date(1970 + k, 1 + m, 10)
+            rows.append(
+                row(
+                    no_kk=kk,
+                    nik=make_nik(KABANDUNGAN, born, "L", 100 + 3 * k + m),
+                    nama=f"Warga {k} {m}",
+                    tanggal_lahir=born.isoformat(),
+                    alamat="Kp. Pasir; RT 003" if k == 3 else "Kp. Pasir",  # csv quotes it: from row 11 on
+                    hubungan_keluarga="Kepala Keluarga" if m == 0 else "Anak",
+                )
+            )
+    rows[14]["tanggal_lahir"] = "31-02-1974"  # row 16, after the quotes: rejected at its own number
+    path = write_csv(tmp_path, rows)
+    assert '"Kp. Pasir; RT 003"' in path.read_text().splitlines()[10]
+    run = run_import(path, system)
+    assert (run.rows_read, run.rows_created, run.rows_rejected) == (18, 17, 1)
+    assert [(number, code) for number, _column, code in rejections(run)] == [(16, "tanggal_tidak_terbaca")]
+    assert Household.objects.get(no_kk=rows[9]["no_kk"]).alamat == "Kp. Pasir; RT 003"
+    assert Person.objects.count() == 17
