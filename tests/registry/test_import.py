@@ -272,6 +272,20 @@ def test_household_fields_that_differ_within_one_kk_reject_every_row_of_that_kk(
     assert not Household.objects.filter(no_kk=KK_ASEP).exists()
 
 
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_row_rejected_for_its_nik_neither_splits_its_kk_nor_gives_the_household_its_values(tmp_path, system, writer):
+    """The consistency check and the household's values take only the rows still taken: here the first row of KK
+    Asep, with another address, goes out with Ujang's row as the same NIK twice; the rest of the KK is imported."""
+    asep, euis, dede, ujang = family()
+    stray = {**asep, "nik": NIK_UJANG, "tanggal_lahir": ujang["tanggal_lahir"], "alamat": "Kp. Lain RT 009/009"}
+    run = run_import(write_csv(tmp_path, [stray, asep, euis, dede, ujang]), system, writer=writer)
+    assert [(r, c) for r, _col, c in rejections(run)] == [(2, "nik_ganda_dalam_berkas"), (6, "nik_ganda_dalam_berkas")]
+    assert (run.rows_created, run.rows_rejected, run.households_created) == (3, 2, 1)
+    household = Household.objects.get(no_kk=KK_ASEP)
+    assert household.alamat == asep["alamat"]
+    assert set(household.members.values_list("nik", flat=True)) == {NIK_ASEP, NIK_EUIS, NIK_DEDE}
+
+
 def test_a_row_with_more_cells_than_the_header_is_rejected(tmp_path, system):
     path = write_csv(tmp_path, [family()[3]])
     values = row()

@@ -3,12 +3,17 @@ plain_lines from the first block that is not (a quote, a lone CR): whatever the 
 are exactly those plain_lines gives, with the same row numbers (hypothesis, on small blocks)."""
 
 import csv
+import datetime
 from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pendamping.registry import imports
 from pendamping.registry.imports import CSV_FIELD_LIMIT, Source, block_rows
+from pendamping.registry.models import Household, Person
+from pendamping.registry.nik import make_kk, make_nik
+from tests.registry.test_import import KABANDUNGAN, rejections, row, run_import, write_csv
 
 HEADER = "kode_desa;no_kk;nik;nama\n"
 
@@ -89,13 +94,6 @@ def test_an_import_whose_quotes_start_after_some_blocks_takes_every_row_at_its_r
 ):
     """A whole import with blocks of about one row (PostgreSQL: blocks, then csv's reader from the first quote);
     on SQLite the same file through its own reader: the same outcome."""
-    import datetime
-
-    from pendamping.registry import imports
-    from pendamping.registry.models import Household, Person
-    from pendamping.registry.nik import make_kk, make_nik
-    from tests.registry.test_import import KABANDUNGAN, rejections, row, run_import, write_csv
-
     monkeypatch.setattr(imports, "PARALLEL_CHUNK", 1)
     rows = []
     for k in range(6):
